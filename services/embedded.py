@@ -1,0 +1,112 @@
+"""Composition root of `make run`: every service in one process on the embedded default
+(SQLite event stores, no Kafka), with a demo gemeente seeded.
+
+    python -m services.embedded --host 127.0.0.1 --port 8000
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+import uvicorn
+from fastapi import FastAPI
+
+from services.intake.application import AlGeregistreerd
+from services.intake.config import IntakeSettings
+from services.intake.domainmodel import Doelgroep
+from services.intake.main import create_app as create_intake
+from services.ontzorging.config import OntzorgingSettings
+from services.ontzorging.main import create_app as create_ontzorging
+from services.pip.config import PipSettings
+from services.pip.main import create_app as create_pip
+from shared.auth import Rol, TokenVerifier
+from shared.config import PlatformSettings
+
+DEMO_GEMEENTE = "GM0222"  # Doetinchem, in arbeidsmarktregio Achterhoek
+DEMO_BSN = "111222333"
+
+SERVICES: dict[str, Callable[[PlatformSettings], FastAPI]] = {
+    "intake": lambda s: create_intake(IntakeSettings(**s.model_dump())),
+    "pip": lambda s: create_pip(PipSettings(**s.model_dump())),
+    "ontzorging": lambda s: create_ontzorging(OntzorgingSettings(**s.model_dump())),
+}
+
+
+def create_platform(settings: PlatformSettings) -> FastAPI:
+    apps = {name: factory(settings) for name, factory in SERVICES.items()}
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        for app in apps.values():
+            app.state.application.close()
+
+    platform = FastAPI(title="Inburgering platform (embedded)", lifespan=lifespan)
+
+    @platform.get("/")
+    def index() -> dict[str, Any]:
+        return {
+            "platform": "inburgering",
+            "mode": settings.platform_mode,
+            "services": {
+                name: {
+                    "api": f"/{name}/api/v1",
+                    "openapi": f"/{name}/api/v1/openapi.json",
+                    "docs": f"/{name}/api/v1/docs",
+                }
+                for name in apps
+            },
+        }
+
+    for name, app in apps.items():
+        platform.mount(f"/{name}", app)
+    platform.state.services = apps
+    return platform
+
+
+def seed_demo(platform: FastAPI) -> None:
+    """One inburgeraar in the demo gemeente, registered once."""
+    intake = platform.state.services["intake"].state.application
+    with contextlib.suppress(AlGeregistreerd):
+        intake.registreer_inburgeraar(
+            gemeente=DEMO_GEMEENTE,
+            doelgroep=Doelgroep.ASIELSTATUSHOUDER,
+            bsn=DEMO_BSN,
+            naam="Demo Inburgeraar",
+            geboortedatum=dt.date(1995, 5, 17),
+            adres=None,
+            datum_start_inburgeringsplicht=dt.date.today() - dt.timedelta(days=21),
+            vestigingsdatum=None,
+            gemeenten=[DEMO_GEMEENTE],
+        )
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    args = parser.parse_args(argv)
+
+    settings = PlatformSettings()
+    platform = create_platform(settings)
+    seed_demo(platform)
+    token = TokenVerifier(settings).issue(
+        "demo-klantregisseur", Rol.KLANTREGISSEUR, [DEMO_GEMEENTE], valid_for=dt.timedelta(days=1)
+    )
+    base = f"http://{args.host}:{args.port}"
+    print(f"\nInburgering platform (embedded: SQLite in {settings.data_dir}, no Kafka)")
+    for name in SERVICES:
+        print(f"  {name:<11} {base}/{name}/api/v1/docs")
+    print(f"  overview    {base}/")
+    print(f"\nDemo gemeente {DEMO_GEMEENTE} (Doetinchem). Bearer token for a klantregisseur:")
+    print(f"  {token}\n")
+    uvicorn.run(platform, host=args.host, port=args.port, log_level="info")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,327 @@
+"""Use cases of the intake service: ids and plain values in, ids and plain values out."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+from collections.abc import Collection, Mapping
+from dataclasses import asdict
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError
+
+from services.intake.domainmodel import (
+    Adres,
+    BsnVerwijzing,
+    COAProfiel,
+    Doelgroep,
+    Gevolg,
+    HoofddoelKeuze,
+    Inburgeraar,
+    LeefgebiedBevinding,
+    Leerbaarheidstoets,
+    LeerrouteAdvies,
+    OpleidingEnWerkervaring,
+    PersoonlijkeOmstandigheden,
+    check_bsn,
+    check_gemeentecode,
+)
+from shared.application import GemeenteApplication
+from shared.domain import DomainError, RuleViolation, today
+
+
+class AlGeregistreerd(RuleViolation):
+    status = 409
+    title = "Al geregistreerd"
+    bron = "één inburgeraar per inburgeringsplichtige per gemeente"
+
+    def __init__(self, detail: str, bestaand_id: UUID) -> None:
+        super().__init__(detail)
+        self.bestaand_id = bestaand_id
+
+
+class GeenToegangTotGemeente(DomainError):
+    status = 403
+    title = "Geen toegang"
+
+
+class IntakeApplication(GemeenteApplication):
+    """The inburgeraar and the brede intake. `bsn_sleutel` keys the BSN search index."""
+
+    def __init__(self, env: Mapping[str, str] | None = None, *, bsn_sleutel: str) -> None:
+        super().__init__(env=env)
+        if not bsn_sleutel:
+            raise ValueError("bsn_sleutel ontbreekt")
+        self._bsn_sleutel = bsn_sleutel.encode()
+
+    def _verwijzing_id(self, gemeente: str, bsn: str) -> UUID:
+        digest = hmac.new(self._bsn_sleutel, f"{gemeente}:{bsn}".encode(), hashlib.sha256)
+        return UUID(bytes=digest.digest()[:16])
+
+    def _verwijzing(self, gemeente: str, bsn: str) -> BsnVerwijzing | None:
+        try:
+            verwijzing: object = self.repository.get(self._verwijzing_id(gemeente, bsn))
+        except AggregateNotFoundError:
+            return None
+        assert isinstance(verwijzing, BsnVerwijzing)
+        return verwijzing
+
+    # --- commands ---
+
+    def registreer_inburgeraar(
+        self,
+        *,
+        gemeente: str,
+        doelgroep: Doelgroep,
+        bsn: str,
+        naam: str,
+        geboortedatum: dt.date,
+        adres: Adres | None,
+        datum_start_inburgeringsplicht: dt.date,
+        vestigingsdatum: dt.date | None,
+        gemeenten: Collection[str],
+    ) -> dict[str, Any]:
+        check_gemeentecode(gemeente)
+        self._check_toegang(gemeente, gemeenten)
+        bestaand = self._verwijzing(gemeente, bsn)
+        if bestaand is not None:
+            raise AlGeregistreerd(
+                f"Deze persoon is in {gemeente} al geregistreerd als inburgeraar "
+                f"{bestaand.inburgeraar_id}",
+                bestaand.inburgeraar_id,
+            )
+        inburgeraar = Inburgeraar.registreer(
+            gemeente=gemeente,
+            doelgroep=doelgroep,
+            bsn=bsn,
+            naam=naam,
+            geboortedatum=geboortedatum,
+            adres=adres,
+            datum_start_inburgeringsplicht=datum_start_inburgeringsplicht,
+            vestigingsdatum=vestigingsdatum,
+        )
+        verwijzing = BsnVerwijzing(
+            id=self._verwijzing_id(gemeente, bsn), gemeente=gemeente, inburgeraar_id=inburgeraar.id
+        )
+        # One save: a concurrent registration of the same person fails on the index entry.
+        self.save(inburgeraar, verwijzing)
+        return beschrijf(inburgeraar)
+
+    def leg_vestigingsdatum_vast(
+        self,
+        inburgeraar_id: UUID,
+        vestigingsdatum: dt.date,
+        *,
+        gemeenten: Collection[str],
+        verwachte_versie: int | None = None,
+    ) -> dict[str, Any]:
+        inburgeraar = self._laad(inburgeraar_id, gemeenten, verwachte_versie)
+        inburgeraar.leg_vestigingsdatum_vast(vestigingsdatum)
+        return self._bewaar(inburgeraar)
+
+    def ontvang_coa_profiel(
+        self,
+        inburgeraar_id: UUID,
+        profiel: COAProfiel,
+        *,
+        gemeenten: Collection[str],
+        verwachte_versie: int | None = None,
+    ) -> dict[str, Any]:
+        inburgeraar = self._laad(inburgeraar_id, gemeenten, verwachte_versie)
+        inburgeraar.ontvang_coa_profiel(profiel)
+        return self._bewaar(inburgeraar)
+
+    def voer_intakegesprek(
+        self,
+        inburgeraar_id: UUID,
+        gespreksdatum: dt.date,
+        klantregisseur: str,
+        *,
+        gemeenten: Collection[str],
+        verwachte_versie: int | None = None,
+    ) -> dict[str, Any]:
+        inburgeraar = self._laad(inburgeraar_id, gemeenten, verwachte_versie)
+        inburgeraar.voer_intakegesprek(gespreksdatum, klantregisseur)
+        return self._bewaar(inburgeraar)
+
+    def leg_leerbaarheidstoets_vast(
+        self,
+        inburgeraar_id: UUID,
+        toets: Leerbaarheidstoets,
+        *,
+        gemeenten: Collection[str],
+        verwachte_versie: int | None = None,
+    ) -> dict[str, Any]:
+        inburgeraar = self._laad(inburgeraar_id, gemeenten, verwachte_versie)
+        inburgeraar.leg_leerbaarheidstoets_vast(toets)
+        return self._bewaar(inburgeraar)
+
+    def leg_opleiding_en_werkervaring_vast(
+        self,
+        inburgeraar_id: UUID,
+        gegevens: OpleidingEnWerkervaring,
+        *,
+        gemeenten: Collection[str],
+        verwachte_versie: int | None = None,
+    ) -> dict[str, Any]:
+        inburgeraar = self._laad(inburgeraar_id, gemeenten, verwachte_versie)
+        inburgeraar.leg_opleiding_en_werkervaring_vast(gegevens)
+        return self._bewaar(inburgeraar)
+
+    def leg_persoonlijke_omstandigheden_vast(
+        self,
+        inburgeraar_id: UUID,
+        gegevens: PersoonlijkeOmstandigheden,
+        *,
+        gemeenten: Collection[str],
+        verwachte_versie: int | None = None,
+    ) -> dict[str, Any]:
+        inburgeraar = self._laad(inburgeraar_id, gemeenten, verwachte_versie)
+        inburgeraar.leg_persoonlijke_omstandigheden_vast(gegevens)
+        return self._bewaar(inburgeraar)
+
+    def leg_leefgebied_vast(
+        self,
+        inburgeraar_id: UUID,
+        bevinding: LeefgebiedBevinding,
+        *,
+        gemeenten: Collection[str],
+        verwachte_versie: int | None = None,
+    ) -> dict[str, Any]:
+        inburgeraar = self._laad(inburgeraar_id, gemeenten, verwachte_versie)
+        inburgeraar.leg_leefgebied_vast(bevinding)
+        return self._bewaar(inburgeraar)
+
+    def leg_hoofddoel_vast(
+        self,
+        inburgeraar_id: UUID,
+        keuze: HoofddoelKeuze,
+        *,
+        gemeenten: Collection[str],
+        verwachte_versie: int | None = None,
+    ) -> dict[str, Any]:
+        inburgeraar = self._laad(inburgeraar_id, gemeenten, verwachte_versie)
+        inburgeraar.leg_hoofddoel_vast(keuze)
+        return self._bewaar(inburgeraar)
+
+    def adviseer_leerroute(
+        self,
+        inburgeraar_id: UUID,
+        advies: LeerrouteAdvies,
+        *,
+        gemeenten: Collection[str],
+        verwachte_versie: int | None = None,
+    ) -> dict[str, Any]:
+        inburgeraar = self._laad(inburgeraar_id, gemeenten, verwachte_versie)
+        inburgeraar.adviseer_leerroute(advies)
+        return self._bewaar(inburgeraar)
+
+    def geef_vve_informatie(
+        self,
+        inburgeraar_id: UUID,
+        datum_geinformeerd: dt.date,
+        *,
+        gemeenten: Collection[str],
+        verwachte_versie: int | None = None,
+    ) -> dict[str, Any]:
+        inburgeraar = self._laad(inburgeraar_id, gemeenten, verwachte_versie)
+        inburgeraar.geef_vve_informatie(datum_geinformeerd)
+        return self._bewaar(inburgeraar)
+
+    def registreer_niet_verschenen(
+        self,
+        inburgeraar_id: UUID,
+        datum: dt.date,
+        nieuwe_uitnodiging: dt.date | None,
+        *,
+        gemeenten: Collection[str],
+        verwachte_versie: int | None = None,
+    ) -> tuple[Gevolg, dict[str, Any]]:
+        inburgeraar = self._laad(inburgeraar_id, gemeenten, verwachte_versie)
+        gevolg = inburgeraar.registreer_niet_verschenen(datum, nieuwe_uitnodiging)
+        return gevolg, self._bewaar(inburgeraar)
+
+    def rond_intake_af(
+        self,
+        inburgeraar_id: UUID,
+        afrondingsdatum: dt.date,
+        *,
+        gemeenten: Collection[str],
+        verwachte_versie: int | None = None,
+    ) -> dict[str, Any]:
+        inburgeraar = self._laad(inburgeraar_id, gemeenten, verwachte_versie)
+        inburgeraar.rond_af(afrondingsdatum)
+        return self._bewaar(inburgeraar)
+
+    # --- queries ---
+
+    def inburgeraar(self, inburgeraar_id: UUID, *, gemeenten: Collection[str]) -> dict[str, Any]:
+        return beschrijf(self.get_voor(Inburgeraar, inburgeraar_id, gemeenten))
+
+    def zoek_op_bsn(self, bsn: str, *, gemeenten: Collection[str]) -> list[dict[str, Any]]:
+        """The inburgeraars with this BSN in the gemeenten the caller acts for."""
+        check_bsn(bsn)
+        gevonden = []
+        for gemeente in sorted(gemeenten):
+            verwijzing = self._verwijzing(gemeente, bsn)
+            if verwijzing is not None:
+                inburgeraar = self.get_voor(Inburgeraar, verwijzing.inburgeraar_id, gemeenten)
+                gevonden.append(beschrijf(inburgeraar))
+        return gevonden
+
+    # --- helpers ---
+
+    @staticmethod
+    def _check_toegang(gemeente: str, gemeenten: Collection[str]) -> None:
+        if gemeente not in gemeenten:
+            raise GeenToegangTotGemeente(f"Geen toegang tot gemeente {gemeente}")
+
+    def _laad(
+        self, inburgeraar_id: UUID, gemeenten: Collection[str], verwachte_versie: int | None
+    ) -> Inburgeraar:
+        inburgeraar = self.get_voor(Inburgeraar, inburgeraar_id, gemeenten)
+        inburgeraar.check_versie(verwachte_versie)
+        return inburgeraar
+
+    def _bewaar(self, inburgeraar: Inburgeraar) -> dict[str, Any]:
+        self.save(inburgeraar)
+        return beschrijf(inburgeraar)
+
+
+def beschrijf(inburgeraar: Inburgeraar, peildatum: dt.date | None = None) -> dict[str, Any]:
+    """The state of one inburgeraar as plain values, including the parts still missing."""
+    peildatum = peildatum or today()
+    return {
+        "id": inburgeraar.id,
+        "versie": inburgeraar.version,
+        "gemeente": inburgeraar.gemeente,
+        "doelgroep": inburgeraar.doelgroep,
+        "bsn": inburgeraar.bsn,
+        "naam": inburgeraar.naam,
+        "geboortedatum": inburgeraar.geboortedatum,
+        "adres": _plat(inburgeraar.adres),
+        "datum_start_inburgeringsplicht": inburgeraar.datum_start_inburgeringsplicht,
+        "uiterste_datum_pip": inburgeraar.uiterste_datum_pip,
+        "vestigingsdatum": inburgeraar.vestigingsdatum,
+        "coa_profiel": _plat(inburgeraar.coa_profiel),
+        "intakegesprekken": [asdict(g) for g in inburgeraar.intakegesprekken],
+        "leerbaarheidstoets": _plat(inburgeraar.leerbaarheidstoets),
+        "opleiding_en_werkervaring": _plat(inburgeraar.opleiding_en_werkervaring),
+        "persoonlijke_omstandigheden": _plat(inburgeraar.persoonlijke_omstandigheden),
+        "leefgebieden": [asdict(b) for b in inburgeraar.leefgebieden.values()],
+        "hoofddoel": _plat(inburgeraar.hoofddoel),
+        "leerroute_advies": _plat(inburgeraar.leerroute_advies),
+        "vve_geinformeerd_op": inburgeraar.vve_geinformeerd_op,
+        "kinderen_onder_4": inburgeraar.heeft_kinderen_onder_4(peildatum),
+        "niet_verschenen": [asdict(n) for n in inburgeraar.niet_verschenen],
+        "boetes": [asdict(b) for b in inburgeraar.boetes],
+        "afgerond": inburgeraar.afgerond,
+        "afrondingsdatum": inburgeraar.afrondingsdatum,
+        "ontbrekend": [o.value for o in inburgeraar.ontbrekende_onderdelen(peildatum)],
+    }
+
+
+def _plat(value: Any) -> dict[str, Any] | None:
+    return None if value is None else asdict(value)

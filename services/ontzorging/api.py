@@ -1,0 +1,389 @@
+"""HTTP routes of financieel ontzorgen: translate, check access, dispatch."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Query, Request, Response
+from pydantic import AfterValidator, Field, StrictBool, StrictInt
+
+from services.ontzorging.application import OntzorgingApplication, OntzorgingOverzicht
+from services.ontzorging.domainmodel import (
+    MAAND_PATROON,
+    Doelgroep,
+    Post,
+    RedenBeeindiging,
+    iban_fout,
+)
+from shared.api import API_PREFIX, ApiModel, ExpectedVersion, etag
+from shared.auth import CurrentPrincipal, Principal, Rol
+from shared.gemeenten import check_gemeentecode
+
+router = APIRouter(tags=["Ontzorging"])
+
+CASE_ROLLEN = (Rol.KLANTREGISSEUR, Rol.TEAMLEIDER)
+
+
+def _geldige_iban(iban: str) -> str:
+    fout = iban_fout(iban)
+    if fout:
+        raise ValueError(f"ongeldige IBAN: {fout}")
+    return iban
+
+
+Gemeentecode = Annotated[str, AfterValidator(check_gemeentecode)]
+Iban = Annotated[str, Field(examples=["NL91ABNA0417164300"]), AfterValidator(_geldige_iban)]
+Maand = Annotated[str, Field(pattern=MAAND_PATROON, examples=["2026-01"])]
+Eurocent = Annotated[StrictInt, Field(gt=0, description="Bedrag in eurocent")]
+
+
+class PostInPad(StrEnum):
+    """A post as a kebab-case path segment."""
+
+    HUUR = "huur"
+    ENERGIE = "energie"
+    WATER = "water"
+    ZORGVERZEKERING = "zorgverzekering"
+    GEMEENTELIJKE_BELASTINGEN = "gemeentelijke-belastingen"
+
+    def post(self) -> Post:
+        return Post(self.value.replace("-", "_"))
+
+
+# --- Requests -----------------------------------------------------------------------------
+
+
+class OntzorgingStarten(ApiModel):
+    gemeente: Gemeentecode = Field(examples=["GM0222"])
+    inburgeraar_id: UUID
+    pip_id: UUID | None = None
+    doelgroep: Doelgroep
+    ontvangt_bijstand: StrictBool
+    verblijfsvergunning_asiel_bepaalde_tijd: StrictBool
+    beschikkingsdatum: dt.date = Field(description="Dagtekening van de beschikking")
+    startdatum_bijstand: dt.date = Field(description="De zes maanden lopen vanaf deze datum")
+    betaalmachtiging_gegeven: StrictBool
+
+
+class VasteLastVastleggen(ApiModel):
+    crediteur: str = Field(min_length=1, max_length=200)
+    iban: Iban
+    bedrag_per_maand_cent: Eurocent
+    ingangsmaand: Maand | None = Field(
+        None, description="Vanaf welke maand dit bedrag geldt; standaard de eerste maand"
+    )
+
+
+class BetalingVastleggen(ApiModel):
+    maand: Maand
+    post: Post
+    bedrag_cent: Eurocent
+    betaaldatum: dt.date
+
+
+class BetaalmachtigingVastleggen(ApiModel):
+    machtigingsdatum: dt.date
+
+
+class BudgetbeheerStarten(ApiModel):
+    startdatum: dt.date
+
+
+class BudgetcoachinggesprekVastleggen(ApiModel):
+    gespreksdatum: dt.date
+
+
+class AfbouwStarten(ApiModel):
+    startdatum: dt.date
+    posten: list[Post] = Field(min_length=1, description="Posten die de inburgeraar zelf betaalt")
+
+
+class ZelfredzaamheidVaststellen(ApiModel):
+    vaststellingsdatum: dt.date
+
+
+class OntzorgingBeeindigen(ApiModel):
+    einddatum: dt.date
+    reden: RedenBeeindiging
+    toelichting: str | None = Field(None, max_length=1000)
+
+
+# --- Responses ----------------------------------------------------------------------------
+
+
+class VasteLastRegistratieResponse(ApiModel):
+    crediteur: str
+    iban: str
+    bedrag_per_maand_cent: int
+    ingangsmaand: str
+
+
+class VasteLastResponse(ApiModel):
+    post: Post
+    zelf_betaald: bool = Field(description="Betaalt de inburgeraar deze post zelf (afbouw)")
+    registraties: list[VasteLastRegistratieResponse]
+
+
+class BetalingResponse(ApiModel):
+    maand: str
+    post: Post
+    bedrag_cent: int
+    betaaldatum: dt.date
+
+
+class AfbouwResponse(ApiModel):
+    startdatum: dt.date
+    posten: list[Post]
+
+
+class BeeindigingResponse(ApiModel):
+    einddatum: dt.date
+    reden: RedenBeeindiging
+    toelichting: str | None
+
+
+class OntzorgingResponse(ApiModel):
+    id: UUID
+    versie: int
+    gemeente: str
+    inburgeraar_id: UUID
+    pip_id: UUID | None
+    doelgroep: Doelgroep
+    status: str
+    beschikkingsdatum: dt.date
+    startdatum_bijstand: dt.date
+    einde_ontzorgingsperiode: dt.date = Field(
+        description="Startdatum bijstand + 6 kalendermaanden; vanaf deze dag budgetbeheer"
+    )
+    ontzorgingsmaanden: list[str]
+    betaalmachtiging_gegeven: bool
+    betaalmachtigingsdatum: dt.date | None
+    vaste_lasten: list[VasteLastResponse]
+    ontbrekende_verplichte_vaste_lasten: list[Post]
+    betalingen: list[BetalingResponse]
+    budgetbeheer_startdatum: dt.date | None
+    budgetcoachinggesprekken: list[dt.date]
+    afbouw: list[AfbouwResponse]
+    financieel_zelfredzaam_datum: dt.date | None
+    beeindiging: BeeindigingResponse | None
+
+
+# --- Routes -------------------------------------------------------------------------------
+
+
+def _app(request: Request) -> OntzorgingApplication:
+    application: OntzorgingApplication = request.app.state.application
+    return application
+
+
+def _toegang(principal: Principal) -> list[str]:
+    principal.check_rol(*CASE_ROLLEN)
+    return sorted(principal.gemeenten)
+
+
+def _antwoord(overzicht: OntzorgingOverzicht, response: Response) -> OntzorgingResponse:
+    response.headers.update(etag(overzicht.versie))
+    return OntzorgingResponse.model_validate(overzicht, from_attributes=True)
+
+
+@router.post("/ontzorgingen", status_code=201, summary="Ontzorging starten (beschikking)")
+def start_ontzorging(
+    body: OntzorgingStarten, request: Request, response: Response, principal: CurrentPrincipal
+) -> OntzorgingResponse:
+    gemeenten = _toegang(principal)
+    principal.check_gemeente(body.gemeente)
+    overzicht = _app(request).start_ontzorging(
+        gemeente=body.gemeente,
+        inburgeraar_id=body.inburgeraar_id,
+        pip_id=body.pip_id,
+        doelgroep=body.doelgroep,
+        ontvangt_bijstand=body.ontvangt_bijstand,
+        verblijfsvergunning_asiel_bepaalde_tijd=body.verblijfsvergunning_asiel_bepaalde_tijd,
+        beschikkingsdatum=body.beschikkingsdatum,
+        startdatum_bijstand=body.startdatum_bijstand,
+        betaalmachtiging_gegeven=body.betaalmachtiging_gegeven,
+        gemeenten=gemeenten,
+    )
+    response.headers["Location"] = f"{API_PREFIX}/ontzorgingen/{overzicht.id}"
+    return _antwoord(overzicht, response)
+
+
+@router.get("/ontzorgingen", summary="Ontzorgingen van een inburgeraar")
+def zoek_ontzorgingen(
+    inburgeraar_id: Annotated[UUID, Query(alias="inburgeraarId")],
+    request: Request,
+    principal: CurrentPrincipal,
+) -> list[OntzorgingResponse]:
+    gemeenten = _toegang(principal)
+    return [
+        OntzorgingResponse.model_validate(o, from_attributes=True)
+        for o in _app(request).ontzorgingen_van(inburgeraar_id, gemeenten)
+    ]
+
+
+@router.get("/ontzorgingen/{ontzorging_id}", summary="Ontzorging ophalen")
+def haal_ontzorging(
+    ontzorging_id: UUID, request: Request, response: Response, principal: CurrentPrincipal
+) -> OntzorgingResponse:
+    overzicht = _app(request).ontzorging(ontzorging_id, _toegang(principal))
+    return _antwoord(overzicht, response)
+
+
+@router.post(
+    "/ontzorgingen/{ontzorging_id}/betaalmachtiging", summary="Betaalmachtiging vastleggen"
+)
+def geef_betaalmachtiging(
+    ontzorging_id: UUID,
+    body: BetaalmachtigingVastleggen,
+    request: Request,
+    response: Response,
+    principal: CurrentPrincipal,
+    versie: ExpectedVersion,
+) -> OntzorgingResponse:
+    overzicht = _app(request).geef_betaalmachtiging(
+        ontzorging_id,
+        body.machtigingsdatum,
+        gemeenten=_toegang(principal),
+        verwachte_versie=versie,
+    )
+    return _antwoord(overzicht, response)
+
+
+@router.put("/ontzorgingen/{ontzorging_id}/vaste-lasten/{post}", summary="Vaste last vastleggen")
+def leg_vaste_last_vast(
+    ontzorging_id: UUID,
+    post: PostInPad,
+    body: VasteLastVastleggen,
+    request: Request,
+    response: Response,
+    principal: CurrentPrincipal,
+    versie: ExpectedVersion,
+) -> OntzorgingResponse:
+    overzicht = _app(request).leg_vaste_last_vast(
+        ontzorging_id,
+        post.post(),
+        crediteur=body.crediteur,
+        iban=body.iban,
+        bedrag_per_maand_cent=body.bedrag_per_maand_cent,
+        ingangsmaand=body.ingangsmaand,
+        gemeenten=_toegang(principal),
+        verwachte_versie=versie,
+    )
+    return _antwoord(overzicht, response)
+
+
+@router.post("/ontzorgingen/{ontzorging_id}/betalingen", summary="Betaling vaste last vastleggen")
+def betaal_vaste_last(
+    ontzorging_id: UUID,
+    body: BetalingVastleggen,
+    request: Request,
+    response: Response,
+    principal: CurrentPrincipal,
+    versie: ExpectedVersion,
+) -> OntzorgingResponse:
+    overzicht = _app(request).betaal_vaste_last(
+        ontzorging_id,
+        maand=body.maand,
+        post=body.post,
+        bedrag_cent=body.bedrag_cent,
+        betaaldatum=body.betaaldatum,
+        gemeenten=_toegang(principal),
+        verwachte_versie=versie,
+    )
+    return _antwoord(overzicht, response)
+
+
+@router.post("/ontzorgingen/{ontzorging_id}/budgetbeheer", summary="Budgetbeheer starten")
+def start_budgetbeheer(
+    ontzorging_id: UUID,
+    body: BudgetbeheerStarten,
+    request: Request,
+    response: Response,
+    principal: CurrentPrincipal,
+    versie: ExpectedVersion,
+) -> OntzorgingResponse:
+    overzicht = _app(request).start_budgetbeheer(
+        ontzorging_id, body.startdatum, gemeenten=_toegang(principal), verwachte_versie=versie
+    )
+    return _antwoord(overzicht, response)
+
+
+@router.post(
+    "/ontzorgingen/{ontzorging_id}/budgetcoachinggesprekken",
+    summary="Budgetcoachinggesprek vastleggen",
+)
+def voer_budgetcoachinggesprek(
+    ontzorging_id: UUID,
+    body: BudgetcoachinggesprekVastleggen,
+    request: Request,
+    response: Response,
+    principal: CurrentPrincipal,
+    versie: ExpectedVersion,
+) -> OntzorgingResponse:
+    overzicht = _app(request).voer_budgetcoachinggesprek(
+        ontzorging_id, body.gespreksdatum, gemeenten=_toegang(principal), verwachte_versie=versie
+    )
+    return _antwoord(overzicht, response)
+
+
+@router.post("/ontzorgingen/{ontzorging_id}/afbouw", summary="Afbouw starten")
+def start_afbouw(
+    ontzorging_id: UUID,
+    body: AfbouwStarten,
+    request: Request,
+    response: Response,
+    principal: CurrentPrincipal,
+    versie: ExpectedVersion,
+) -> OntzorgingResponse:
+    overzicht = _app(request).start_afbouw(
+        ontzorging_id,
+        body.startdatum,
+        body.posten,
+        gemeenten=_toegang(principal),
+        verwachte_versie=versie,
+    )
+    return _antwoord(overzicht, response)
+
+
+@router.post(
+    "/ontzorgingen/{ontzorging_id}/financiele-zelfredzaamheid",
+    summary="Financiële zelfredzaamheid vaststellen",
+)
+def stel_financieel_zelfredzaam_vast(
+    ontzorging_id: UUID,
+    body: ZelfredzaamheidVaststellen,
+    request: Request,
+    response: Response,
+    principal: CurrentPrincipal,
+    versie: ExpectedVersion,
+) -> OntzorgingResponse:
+    overzicht = _app(request).stel_financieel_zelfredzaam_vast(
+        ontzorging_id,
+        body.vaststellingsdatum,
+        gemeenten=_toegang(principal),
+        verwachte_versie=versie,
+    )
+    return _antwoord(overzicht, response)
+
+
+@router.post("/ontzorgingen/{ontzorging_id}/beeindiging", summary="Ontzorging beëindigen")
+def beeindig_ontzorging(
+    ontzorging_id: UUID,
+    body: OntzorgingBeeindigen,
+    request: Request,
+    response: Response,
+    principal: CurrentPrincipal,
+    versie: ExpectedVersion,
+) -> OntzorgingResponse:
+    overzicht = _app(request).beeindig(
+        ontzorging_id,
+        einddatum=body.einddatum,
+        reden=body.reden,
+        toelichting=body.toelichting,
+        gemeenten=_toegang(principal),
+        verwachte_versie=versie,
+    )
+    return _antwoord(overzicht, response)

@@ -1,0 +1,43 @@
+"""Composition root of the ontzorging service.
+
+Run with `uvicorn --factory services.ontzorging.main:create_app`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from services.ontzorging.api import router
+from services.ontzorging.application import OntzorgingApplication
+from services.ontzorging.config import OntzorgingSettings
+from shared.api import create_api
+
+VERSION = "1.0.0"
+
+
+def create_app(settings: OntzorgingSettings | None = None) -> FastAPI:
+    settings = settings or OntzorgingSettings()
+    application = OntzorgingApplication(env=settings.event_store_env(OntzorgingApplication.name))
+    app = create_api(
+        title="Ontzorging API",
+        version=VERSION,
+        description=(
+            "Financieel ontzorgen van inburgeringsplichtige asielstatushouders met bijstand "
+            "(art. 56a Participatiewet): zes maanden vaste lasten rechtstreeks betalen, dan "
+            "budgetbeheer, budgetcoaching en afbouw naar financiële zelfredzaamheid."
+        ),
+        settings=settings,
+        routers=[router],
+    )
+    app.state.application = application
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        application.close()
+
+    app.router.lifespan_context = lifespan
+    return app

@@ -1,0 +1,545 @@
+"""HTTP API of the PIP service: routes translate JSON to use cases and back."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, FastAPI, Query, Request, Response
+from fastapi.responses import JSONResponse
+from pydantic import Field, field_validator
+
+from services.pip.application import Overzicht, PipApplication
+from services.pip.rules import (
+    Doelgroep,
+    Examenonderdeel,
+    Leerroute,
+    Niveau,
+    Omvang,
+    OntheffingGrond,
+    Regel,
+    RegelsOvertreden,
+    Status,
+    UrenSoort,
+    VerlengingReden,
+    Verwijtbaar,
+    VoldaanGrond,
+    VrijstellingReden,
+)
+from shared.api import ApiModel, ExpectedVersion, etag, problem
+from shared.auth import CurrentPrincipal, Principal, Rol
+from shared.gemeenten import check_gemeentecode
+
+router = APIRouter(tags=["PIP"])
+
+
+def behandelaar(principal: CurrentPrincipal) -> Principal:
+    """Case data is for klantregisseurs and teamleiders; beleidsmedewerkers see figures."""
+    principal.check_rol(Rol.KLANTREGISSEUR, Rol.TEAMLEIDER)
+    return principal
+
+
+Behandelaar = Annotated[Principal, Depends(behandelaar)]
+
+
+def _application(request: Request) -> PipApplication:
+    application: PipApplication = request.app.state.application
+    return application
+
+
+App = Annotated[PipApplication, Depends(_application)]
+
+Tekst = Annotated[str, Field(min_length=1, max_length=200)]
+LangeTekst = Annotated[str, Field(max_length=4000)]
+
+
+# --- Requests ----------------------------------------------------------------------------
+
+
+class Concept(ApiModel):
+    doelgroep: Doelgroep
+    datum_start_inburgeringsplicht: dt.date
+    vestigingsdatum: dt.date | None = None
+    geadviseerde_leerroute: Leerroute | None = Field(
+        None, description="Het advies uit de brede intake (later uit IntakeAfgerond)."
+    )
+
+
+class NieuwConcept(Concept):
+    gemeente: str = Field(description="CBS-code van de gemeente die het PIP opstelt, GMxxxx.")
+    inburgeraar_id: UUID = Field(description="Id van de inburgeraar in de intake-service.")
+
+    @field_validator("gemeente")
+    @classmethod
+    def _gemeentecode(cls, value: str) -> str:
+        return check_gemeentecode(value)
+
+
+class Vaststelling(ApiModel):
+    dagtekening: dt.date
+    leerroute: Leerroute
+    niveau: Niveau | None = Field(None, description="Leeg: B1 bij B1-route en onderwijsroute.")
+    map: bool = Field(description="Het PIP bevat de MAP (niet in de onderwijsroute).")
+    map_intensiteit_uren: int | None = Field(None, ge=0)
+    pvt_intensiteit_uren: int = Field(ge=0, description="Ten minste 12 uur.")
+    knm: bool = True
+    begeleiding: LangeTekst = Field("", description="Begeleiding en ondersteuning.")
+    ontzorging: bool = False
+    geschatte_intensiteit: int | None = Field(
+        None, ge=1, le=9999, description="Uren; alleen B1-route en asielstatushouder."
+    )
+
+
+class WachtenOpDerden(ApiModel):
+    derde: Tekst
+    opgevraagd_op: dt.date
+    informatie_ontvangen_op: dt.date
+
+
+class TermijnVerlenging(ApiModel):
+    reden: VerlengingReden
+    nieuwe_einddatum: dt.date
+    toelichting: LangeTekst | None = None
+
+
+class Cursusuren(ApiModel):
+    soort: UrenSoort = UrenSoort.CURSUS
+    aanbieder: Tekst
+    keurmerk: bool = Field(description="De aanbieder heeft het keurmerk van Blik op Werk.")
+    uren: int = Field(gt=0)
+    peildatum: dt.date = Field(description="Gevolgd tot en met deze datum.")
+
+
+class Afschaling(ApiModel):
+    dagtekening: dt.date
+
+
+class Voortgangsgesprek(ApiModel):
+    datum: dt.date
+    inspanning_voldoende: bool | None = Field(
+        None, description="Oordeel over de inspanning (nodig om af te schalen)."
+    )
+    eindgesprek_z_route: bool = False
+    verslag: LangeTekst | None = None
+
+
+class Participatieverklaring(ApiModel):
+    datum: dt.date = Field(description="Datum ondertekening.")
+    verwijtbaar: Verwijtbaar | None = None
+
+
+class MapAfronding(ApiModel):
+    datum_eindgesprek: dt.date
+    verwijtbaar: Verwijtbaar | None = None
+
+
+class Examenuitslag(ApiModel):
+    onderdeel: Examenonderdeel
+    examendatum: dt.date
+    behaald: bool
+    niveau: Niveau | None = Field(None, description="A2, B1 of B2; leeg bij KNM.")
+
+
+class VrijstellingBody(ApiModel):
+    omvang: Omvang
+    onderdeel: Examenonderdeel | None = None
+    niveau: Niveau | None = None
+    reden: VrijstellingReden | None = Field(None, description="DUO-code.")
+    datum_oordeel: dt.date
+
+
+class OntheffingBody(ApiModel):
+    omvang: Omvang
+    onderdeel: Examenonderdeel | None = None
+    grond: OntheffingGrond = Field(description="DUO-code: BIO of MED.")
+    datum_oordeel: dt.date
+
+
+class Voldaan(ApiModel):
+    grond: VoldaanGrond
+    datum: dt.date
+
+
+# --- Responses ---------------------------------------------------------------------------
+
+
+class PipVersie(ApiModel):
+    versie: int
+    dagtekening: dt.date
+    leerroute: Leerroute
+    niveau: Niveau | None
+    map: bool
+    map_intensiteit_uren: int | None
+    pvt_intensiteit_uren: int
+    knm: bool
+    begeleiding: str
+    ontzorging: bool
+    geschatte_intensiteit: int | None
+    binnen_tien_weken: bool
+    is_eerste_pip: bool
+
+
+class Opschorting(ApiModel):
+    derde: str
+    opgevraagd_op: dt.date
+    informatie_ontvangen_op: dt.date
+
+
+class Verlenging(ApiModel):
+    reden: VerlengingReden
+    vorige_einddatum: dt.date
+    nieuwe_einddatum: dt.date
+    toelichting: str | None
+
+
+class Inburgeringstermijn(ApiModel):
+    startdatum: dt.date
+    einddatum: dt.date
+    verlengingen: list[Verlenging]
+
+
+class UrenTotalen(ApiModel):
+    cursus: int
+    cursus_keurmerk: int
+    pvt: int
+    map: int
+    participatie: int
+
+
+class Urenregistratie(Cursusuren):
+    pass
+
+
+class Gesprek(Voortgangsgesprek):
+    pass
+
+
+class Afronding(ApiModel):
+    datum: dt.date
+    verwijtbaar: Verwijtbaar | None
+
+
+class Taalniveau(ApiModel):
+    niveau: Niveau
+    datum: dt.date
+
+
+class Uitslag(Examenuitslag):
+    pass
+
+
+class Vrijstelling(VrijstellingBody):
+    pass
+
+
+class Ontheffing(OntheffingBody):
+    pass
+
+
+class Pip(ApiModel):
+    id: UUID
+    versie: int = Field(description="Versie van het traject; gebruik als If-Match.")
+    inburgeraar_id: UUID
+    gemeente: str
+    status: Status
+    doelgroep: Doelgroep
+    datum_start_inburgeringsplicht: dt.date
+    vestigingsdatum: dt.date | None
+    geadviseerde_leerroute: Leerroute | None
+    uiterste_datum_pip: dt.date = Field(description="Einde van de tien weken (art. 15).")
+    binnen_tien_weken: bool | None
+    opschortingen: list[Opschorting]
+    actuele_pip: PipVersie | None
+    pip_versies: list[PipVersie]
+    inburgeringstermijn: Inburgeringstermijn | None
+    uren: UrenTotalen
+    urenregistraties: list[Urenregistratie]
+    voortgangsgesprekken: list[Gesprek]
+    participatieverklaring: Afronding | None
+    map_afronding: Afronding | None
+    examenuitslagen: list[Uitslag]
+    taalniveau_behaald: Taalniveau | None
+    knm_behaald_op: dt.date | None
+    vrijstellingen: list[Vrijstelling]
+    ontheffingen: list[Ontheffing]
+    voldaan: Voldaan | None
+    ontbrekend_voor_afronding: list[str]
+
+
+class PipLijst(ApiModel):
+    pips: list[Pip]
+
+
+def _antwoord(response: Response, view: Overzicht) -> Pip:
+    response.headers.update(etag(view["versie"]))
+    return Pip.model_validate(view)
+
+
+# --- Routes ------------------------------------------------------------------------------
+
+
+@router.post("/pips", status_code=201, summary="Een concept-PIP opstellen")
+def stel_concept_op(
+    body: NieuwConcept, principal: Behandelaar, app: App, response: Response
+) -> Pip:
+    principal.check_gemeente(body.gemeente)
+    view = app.stel_concept_op(gemeenten=principal.gemeenten, **body.model_dump())
+    response.headers["Location"] = f"/api/v1/pips/{view['id']}"
+    return _antwoord(response, view)
+
+
+@router.get("/pips", summary="De PIPs van een inburgeraar in de eigen gemeenten")
+def zoek_pips(
+    inburgeraar_id: Annotated[UUID, Query(alias="inburgeraarId")],
+    principal: Behandelaar,
+    app: App,
+) -> PipLijst:
+    views = app.zoek_op_inburgeraar(inburgeraar_id, gemeenten=principal.gemeenten)
+    return PipLijst(pips=[Pip.model_validate(v) for v in views])
+
+
+@router.get("/pips/{pip_id}", summary="Een PIP met termijnen, voortgang en uitslagen")
+def lees_pip(pip_id: UUID, principal: Behandelaar, app: App, response: Response) -> Pip:
+    return _antwoord(response, app.pip(pip_id, gemeenten=principal.gemeenten))
+
+
+@router.put("/pips/{pip_id}/concept", summary="Het concept-PIP wijzigen")
+def wijzig_concept(
+    pip_id: UUID,
+    body: Concept,
+    principal: Behandelaar,
+    app: App,
+    versie: ExpectedVersion,
+    response: Response,
+) -> Pip:
+    view = app.wijzig_concept(
+        pip_id, gemeenten=principal.gemeenten, verwachte_versie=versie, **body.model_dump()
+    )
+    return _antwoord(response, view)
+
+
+@router.post(
+    "/pips/{pip_id}/vaststellingen",
+    summary="Het PIP (opnieuw) vaststellen: een beschikking met dagtekening",
+)
+def vaststellen(
+    pip_id: UUID,
+    body: Vaststelling,
+    principal: Behandelaar,
+    app: App,
+    versie: ExpectedVersion,
+    response: Response,
+) -> Pip:
+    view = app.vaststellen(
+        pip_id, gemeenten=principal.gemeenten, verwachte_versie=versie, **body.model_dump()
+    )
+    return _antwoord(response, view)
+
+
+@router.post(
+    "/pips/{pip_id}/wachten-op-derden",
+    summary="Wachten op informatie van derden (verlengt de tien weken)",
+)
+def wacht_op_derden(
+    pip_id: UUID,
+    body: WachtenOpDerden,
+    principal: Behandelaar,
+    app: App,
+    versie: ExpectedVersion,
+    response: Response,
+) -> Pip:
+    view = app.wacht_op_derden(
+        pip_id, gemeenten=principal.gemeenten, verwachte_versie=versie, **body.model_dump()
+    )
+    return _antwoord(response, view)
+
+
+@router.post(
+    "/pips/{pip_id}/termijn-verlengingen", summary="Verlenging van de inburgeringstermijn door DUO"
+)
+def verleng_termijn(
+    pip_id: UUID,
+    body: TermijnVerlenging,
+    principal: Behandelaar,
+    app: App,
+    versie: ExpectedVersion,
+    response: Response,
+) -> Pip:
+    view = app.verleng_termijn(
+        pip_id, gemeenten=principal.gemeenten, verwachte_versie=versie, **body.model_dump()
+    )
+    return _antwoord(response, view)
+
+
+@router.post(
+    "/pips/{pip_id}/cursusuren",
+    summary="Gevolgde uren registreren (cursus, PVT, MAP, participatie)",
+)
+def registreer_uren(
+    pip_id: UUID,
+    body: Cursusuren,
+    principal: Behandelaar,
+    app: App,
+    versie: ExpectedVersion,
+    response: Response,
+) -> Pip:
+    view = app.registreer_uren(
+        pip_id, gemeenten=principal.gemeenten, verwachte_versie=versie, **body.model_dump()
+    )
+    return _antwoord(response, view)
+
+
+@router.post("/pips/{pip_id}/afschalingen", summary="Afschalen van B1 naar A2 (art. 32)")
+def schaal_af(
+    pip_id: UUID,
+    body: Afschaling,
+    principal: Behandelaar,
+    app: App,
+    versie: ExpectedVersion,
+    response: Response,
+) -> Pip:
+    view = app.schaal_af(
+        pip_id, gemeenten=principal.gemeenten, verwachte_versie=versie, **body.model_dump()
+    )
+    return _antwoord(response, view)
+
+
+@router.post("/pips/{pip_id}/voortgangsgesprekken", summary="Een voortgangsgesprek vastleggen")
+def voer_gesprek(
+    pip_id: UUID,
+    body: Voortgangsgesprek,
+    principal: Behandelaar,
+    app: App,
+    versie: ExpectedVersion,
+    response: Response,
+) -> Pip:
+    view = app.voer_gesprek(
+        pip_id, gemeenten=principal.gemeenten, verwachte_versie=versie, **body.model_dump()
+    )
+    return _antwoord(response, view)
+
+
+@router.post(
+    "/pips/{pip_id}/participatieverklaring", summary="Ondertekening van de participatieverklaring"
+)
+def onderteken_pvt(
+    pip_id: UUID,
+    body: Participatieverklaring,
+    principal: Behandelaar,
+    app: App,
+    versie: ExpectedVersion,
+    response: Response,
+) -> Pip:
+    view = app.onderteken_pvt(
+        pip_id, gemeenten=principal.gemeenten, verwachte_versie=versie, **body.model_dump()
+    )
+    return _antwoord(response, view)
+
+
+@router.post("/pips/{pip_id}/map-afronding", summary="Eindgesprek MAP")
+def rond_map_af(
+    pip_id: UUID,
+    body: MapAfronding,
+    principal: Behandelaar,
+    app: App,
+    versie: ExpectedVersion,
+    response: Response,
+) -> Pip:
+    view = app.rond_map_af(
+        pip_id, gemeenten=principal.gemeenten, verwachte_versie=versie, **body.model_dump()
+    )
+    return _antwoord(response, view)
+
+
+@router.post("/pips/{pip_id}/examenuitslagen", summary="Een examenuitslag van DUO (SS199)")
+def ontvang_examenuitslag(
+    pip_id: UUID,
+    body: Examenuitslag,
+    principal: Behandelaar,
+    app: App,
+    versie: ExpectedVersion,
+    response: Response,
+) -> Pip:
+    view = app.ontvang_examenuitslag(
+        pip_id, gemeenten=principal.gemeenten, verwachte_versie=versie, **body.model_dump()
+    )
+    return _antwoord(response, view)
+
+
+@router.post("/pips/{pip_id}/vrijstellingen", summary="Vrijstelling door DUO (geheel: SS107)")
+def verleen_vrijstelling(
+    pip_id: UUID,
+    body: VrijstellingBody,
+    principal: Behandelaar,
+    app: App,
+    versie: ExpectedVersion,
+    response: Response,
+) -> Pip:
+    view = app.verleen_vrijstelling(
+        pip_id, gemeenten=principal.gemeenten, verwachte_versie=versie, **body.model_dump()
+    )
+    return _antwoord(response, view)
+
+
+@router.post("/pips/{pip_id}/ontheffingen", summary="Ontheffing door DUO (geheel: SS108)")
+def verleen_ontheffing(
+    pip_id: UUID,
+    body: OntheffingBody,
+    principal: Behandelaar,
+    app: App,
+    versie: ExpectedVersion,
+    response: Response,
+) -> Pip:
+    view = app.verleen_ontheffing(
+        pip_id, gemeenten=principal.gemeenten, verwachte_versie=versie, **body.model_dump()
+    )
+    return _antwoord(response, view)
+
+
+@router.post("/pips/{pip_id}/voldaan", summary="De inburgeringsplicht is voldaan")
+def voldoe(
+    pip_id: UUID,
+    body: Voldaan,
+    principal: Behandelaar,
+    app: App,
+    versie: ExpectedVersion,
+    response: Response,
+) -> Pip:
+    view = app.voldoe(
+        pip_id, gemeenten=principal.gemeenten, verwachte_versie=versie, **body.model_dump()
+    )
+    return _antwoord(response, view)
+
+
+# --- Errors ------------------------------------------------------------------------------
+
+
+def _param(regel: Regel) -> dict[str, Any]:
+    return {"name": regel.veld or "body", "code": regel.code, "reason": regel.detail}
+
+
+async def _regel(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, Regel)
+    params = [_param(exc)] + [
+        {"name": naam, "code": "ontbreekt", "reason": f"{naam} ontbreekt"}
+        for naam in exc.ontbrekend
+    ]
+    return problem(
+        exc.status, exc.title, exc.detail, code=exc.code, bron=exc.bron, invalid_params=params
+    )
+
+
+async def _regels(_: Request, exc: Exception) -> JSONResponse:
+    """All violations of one command at once, each with its own code and source."""
+    assert isinstance(exc, RegelsOvertreden)
+    params = [_param(o) | {"bron": o.bron} for o in exc.overtredingen]
+    bronnen = "; ".join(dict.fromkeys(o.bron for o in exc.overtredingen if o.bron))
+    return problem(
+        exc.status, exc.title, exc.detail, code=exc.code, bron=bronnen, invalid_params=params
+    )
+
+
+def register_exception_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(RegelsOvertreden, _regels)
+    app.add_exception_handler(Regel, _regel)

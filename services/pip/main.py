@@ -1,0 +1,46 @@
+"""Composition root of the PIP service: `uvicorn --factory services.pip.main:create_app`."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from services.pip.api import register_exception_handlers, router
+from services.pip.application import PipApplication
+from services.pip.config import PipSettings
+from shared.api import create_api
+
+VERSION = "1.0.0"
+DESCRIPTION = (
+    "Persoonlijk Plan Inburgering en Participatie (art. 15 Wet inburgering 2021): het "
+    "concept, de vaststelling als beschikking met DUO's validatieregels, de tien weken, de "
+    "inburgeringstermijn, voortgang, examenuitslagen, vrijstelling, ontheffing en het voldoen "
+    "aan de inburgeringsplicht. Wijzigingen volgen If-Match (ETag = versie)."
+)
+
+
+def create_app(settings: PipSettings | None = None) -> FastAPI:
+    settings = settings or PipSettings()  # type: ignore[call-arg]  # fields come from env
+    application = PipApplication(env=settings.event_store_env(PipApplication.name))
+    app = create_api(
+        title="PIP-service",
+        version=VERSION,
+        description=DESCRIPTION,
+        settings=settings,
+        routers=[router],
+    )
+    app.state.application = application
+    register_exception_handlers(app)
+
+    inner_lifespan = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(a: FastAPI) -> AsyncIterator[None]:
+        async with inner_lifespan(a):
+            yield
+        application.close()
+
+    app.router.lifespan_context = lifespan
+    return app

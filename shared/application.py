@@ -1,0 +1,58 @@
+"""The base of every service's application: gemeente-scoped loading and conflict-safe saving."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection
+from typing import Any, TypeVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
+
+from shared.domain import ConcurrencyConflict, GemeenteAggregate, NotFound
+
+A = TypeVar("A", bound=GemeenteAggregate)
+
+
+class DateAsISO(Transcoding):
+    """Business dates (dagtekening, examendatum) in stored events, as ISO 8601 strings."""
+
+    type = dt.date
+    name = "date_iso"
+
+    def encode(self, obj: dt.date) -> str:
+        return obj.isoformat()
+
+    def decode(self, data: str) -> dt.date:
+        return dt.date.fromisoformat(data)
+
+
+class GemeenteApplication(Application[UUID]):
+    """Use cases take ids and plain values and return ids or plain values.
+
+    Every load names the gemeenten the caller acts for; an aggregate of another gemeente
+    is reported as not found, so its existence does not leak either.
+    """
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(DateAsISO())
+
+    def get_voor(self, cls: type[A], aggregate_id: UUID, gemeenten: Collection[str]) -> A:
+        try:
+            aggregate: object = self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            raise NotFound(f"{cls.__name__} {aggregate_id} bestaat niet") from None
+        if not isinstance(aggregate, cls) or aggregate.gemeente not in gemeenten:
+            raise NotFound(f"{cls.__name__} {aggregate_id} bestaat niet")
+        return aggregate
+
+    def save(self, *objs: Any, **kwargs: Any) -> Any:
+        try:
+            return super().save(*objs, **kwargs)
+        except IntegrityError as e:
+            raise ConcurrencyConflict(
+                "Iemand anders heeft dit tegelijk gewijzigd; haal de nieuwe versie op en "
+                "probeer opnieuw"
+            ) from e
