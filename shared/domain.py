@@ -57,6 +57,8 @@ class GemeenteAggregate(Aggregate):
 
     class Event(Aggregate.Event):
         persoonsgegevens: ClassVar[frozenset[str]] = frozenset()
+        # Internal bookkeeping (a search index, say) is not published to other systems.
+        intern: ClassVar[bool] = False
 
         @staticmethod
         def create_timestamp() -> dt.datetime:

@@ -909,6 +909,7 @@ class BsnVerwijzing(GemeenteAggregate):
     neither the BSN nor a guessable hash of it is stored; it points to the inburgeraar."""
 
     class BsnVerwijzingVastgelegd(GemeenteAggregate.Created):
+        intern: ClassVar[bool] = True
         gemeente: str
         inburgeraar_id: UUID
 

@@ -22,7 +22,7 @@ DESCRIPTION = (
 
 
 def create_app(settings: PipSettings | None = None) -> FastAPI:
-    settings = settings or PipSettings()  # type: ignore[call-arg]  # fields come from env
+    settings = settings or PipSettings()
     application = PipApplication(env=settings.event_store_env(PipApplication.name))
     app = create_api(
         title="PIP-service",

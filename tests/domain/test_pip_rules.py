@@ -695,6 +695,24 @@ def test_a_date_after_the_termijn_needs_a_culpability_flag(clock: FrozenClock) -
     assert traject.map is not None and traject.map.verwijtbaar is Verwijtbaar.JA
 
 
+@pytest.mark.parametrize(
+    ("vandaag", "verwacht"),
+    [
+        (D(2028, 10, 14), {"VerwijtbaarheidNietToegestaan", "VerwijtbaarNeeNietToegestaan"}),
+        (D(2028, 10, 15), {"VerwijtbaarheidNietToegestaan"}),
+    ],
+)
+def test_nee_is_refused_while_the_end_of_the_termijn_is_more_than_two_months_away(
+    clock: FrozenClock, vandaag: dt.date, verwacht: set[str]
+) -> None:
+    """DUO README MAP/PVT: 'Nee' only if the einddatum falls within two months."""
+    clock.set(dt.datetime(vandaag.year, vandaag.month, vandaag.day, 9, tzinfo=dt.UTC))
+    traject = vastgesteld()
+    with pytest.raises(rules.RuleViolation) as exc:
+        traject.rond_map_af(datum_eindgesprek=vandaag, verwijtbaar=Verwijtbaar.NEE)
+    assert codes(exc) == verwacht
+
+
 def test_nee_is_allowed_when_the_termijn_ends_within_two_months(clock: FrozenClock) -> None:
     """DUO README MAP/PVT: 'Nee' only if the einddatum falls within two months; 'Ja' only
     on an exceeded termijn (on the einddatum itself it is not exceeded)."""
@@ -721,10 +739,11 @@ def test_passing_all_four_language_components_at_the_pip_level_reaches_the_taaln
     uitslag(traject, Examenonderdeel.SCHRIJVEN, niveau=Niveau.A2, datum=D(2025, 12, 22))
     uitslag(traject, Examenonderdeel.SPREKEN, datum=D(2025, 12, 23), behaald=False)
     uitslag(traject, Examenonderdeel.SPREKEN, datum=D(2025, 12, 30))
+    uitslag(traject, Examenonderdeel.LEZEN, niveau=Niveau.B2, datum=D(2026, 1, 4))
     assert traject.taalniveau_behaald is None
     uitslag(traject, Examenonderdeel.SCHRIJVEN, datum=D(2026, 1, 2))
     namen = gebeurtenissen(traject)
-    assert namen.count("ExamenuitslagOntvangen") == 6
+    assert namen.count("ExamenuitslagOntvangen") == 7
     assert namen[-1] == "TaalniveauBehaald"
     assert traject.taalniveau_behaald == (Niveau.B1, D(2026, 1, 2))
 

@@ -66,7 +66,8 @@ def test_the_same_application_persists_to_sqlite_and_postgres(
 def test_an_event_from_the_store_goes_through_kafka_and_comes_back(
     kafka_bootstrap_servers: str, tmp_path: Path
 ) -> None:
-    app = Aanmeldingen(env=PlatformSettings(data_dir=tmp_path).event_store_env("aanmeldingen"))
+    settings = PlatformSettings(data_dir=tmp_path, database_url=None)
+    app = Aanmeldingen(env=settings.event_store_env("aanmeldingen"))
     aanmelding_id = app.meld_aan("GM0222", "via kafka")
     [notification] = app.notification_log.select(start=1, limit=1)
 
