@@ -5,9 +5,11 @@ at once), camelCase JSON, no trailing-slash redirects, security headers."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
+from eventsourcing.application import Application
 from fastapi import APIRouter, Depends, FastAPI, Header, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -86,9 +88,20 @@ def create_api(
     description: str,
     settings: PlatformSettings,
     routers: Sequence[APIRouter],
+    application: Application[Any] | None = None,
 ) -> FastAPI:
-    """Build a service's FastAPI app following the API Design Rules."""
+    """Build a service's FastAPI app following the API Design Rules. The application, if
+    given, is what the routes use (`request.app.state.application`) and is closed on
+    shutdown."""
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        if application is not None:
+            application.close()
+
     app = FastAPI(
+        lifespan=lifespan,
         title=title,
         version=version,
         description=description,
@@ -104,6 +117,7 @@ def create_api(
     )
     app.router.redirect_slashes = False
     app.state.settings = settings
+    app.state.application = application
     app.state.token_verifier = TokenVerifier(settings)
     for router in routers:
         app.include_router(router, prefix=API_PREFIX)

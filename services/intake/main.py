@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-
 from fastapi import FastAPI
 
 from services.intake.api import router
@@ -30,13 +27,6 @@ def create_app(settings: IntakeSettings | None = None) -> FastAPI:
         "leefgebieden, hoofddoel, leerrouteadvies en afronding.",
         settings=settings,
         routers=[router],
+        application=application,
     )
-    app.state.application = application
-
-    @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        yield
-        application.close()
-
-    app.router.lifespan_context = lifespan
     return app

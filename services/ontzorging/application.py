@@ -7,8 +7,6 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from uuid import UUID
 
-from eventsourcing.persistence import JSONTranscoder, Transcoding
-
 from services.ontzorging.domainmodel import (
     Doelgroep,
     GemeenteNietToegestaan,
@@ -126,26 +124,8 @@ def overzicht(o: Ontzorging) -> OntzorgingOverzicht:
     )
 
 
-class DateAsISO(Transcoding):
-    """Business dates in events. Local because shared.application registers only the
-    library's defaults (UUID, Decimal, datetime)."""
-
-    type = dt.date
-    name = "date_iso"
-
-    def encode(self, obj: dt.date) -> str:
-        return obj.isoformat()
-
-    def decode(self, data: str) -> dt.date:
-        return dt.date.fromisoformat(data)
-
-
 class OntzorgingApplication(GemeenteApplication):
     name = "Ontzorging"
-
-    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
-        super().register_transcodings(transcoder)
-        transcoder.register(DateAsISO())
 
     def start_ontzorging(
         self,

@@ -5,9 +5,6 @@ Run with `uvicorn --factory services.ontzorging.main:create_app`.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-
 from fastapi import FastAPI
 
 from services.ontzorging.api import router
@@ -31,13 +28,7 @@ def create_app(settings: OntzorgingSettings | None = None) -> FastAPI:
         ),
         settings=settings,
         routers=[router],
+        application=application,
     )
-    app.state.application = application
 
-    @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        yield
-        application.close()
-
-    app.router.lifespan_context = lifespan
     return app

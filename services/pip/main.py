@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-
 from fastapi import FastAPI
 
 from services.pip.api import register_exception_handlers, router
@@ -30,17 +27,8 @@ def create_app(settings: PipSettings | None = None) -> FastAPI:
         description=DESCRIPTION,
         settings=settings,
         routers=[router],
+        application=application,
     )
-    app.state.application = application
     register_exception_handlers(app)
 
-    inner_lifespan = app.router.lifespan_context
-
-    @asynccontextmanager
-    async def lifespan(a: FastAPI) -> AsyncIterator[None]:
-        async with inner_lifespan(a):
-            yield
-        application.close()
-
-    app.router.lifespan_context = lifespan
     return app
