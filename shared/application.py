@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
+from eventsourcing.persistence import (
+    IntegrityError,
+    JSONTranscoder,
+    ProcessRecorder,
+    Tracking,
+    Transcoding,
+)
 
-from shared.domain import ConcurrencyConflict, GemeenteAggregate, NotFound
+from shared.domain import ConcurrencyConflict, GemeenteAggregate, NotFound, Ontvangst
 
 A = TypeVar("A", bound=GemeenteAggregate)
 
@@ -28,12 +36,34 @@ class DateAsISO(Transcoding):
         return dt.date.fromisoformat(data)
 
 
+@dataclass
+class Delivery:
+    """An event being processed by a consumer: where it came from (tracking) and what it is.
+    While set, the use case's one save() also records the tracking and the Ontvangst."""
+
+    tracking: Tracking
+    cloudevent: dict[str, Any]
+    recorded: bool = field(default=False)
+
+
+current_delivery: ContextVar[Delivery | None] = ContextVar("current_delivery", default=None)
+
+
 class GemeenteApplication(Application[UUID]):
     """Use cases take ids and plain values and return ids or plain values.
 
     Every load names the gemeenten the caller acts for; an aggregate of another gemeente
     is reported as not found, so its existence does not leak either.
     """
+
+    def construct_recorder(self) -> ProcessRecorder:
+        # A process recorder also stores consumer positions, in the same transaction.
+        return self.factory.process_recorder()
+
+    @property
+    def tracking(self) -> ProcessRecorder:
+        assert isinstance(self.recorder, ProcessRecorder)
+        return self.recorder
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -49,6 +79,11 @@ class GemeenteApplication(Application[UUID]):
         return aggregate
 
     def save(self, *objs: Any, **kwargs: Any) -> Any:
+        delivery = current_delivery.get()
+        if delivery is not None and not delivery.recorded:
+            objs = (*objs, ontvangst_van(delivery.cloudevent))
+            kwargs["tracking"] = delivery.tracking
+            delivery.recorded = True
         try:
             return super().save(*objs, **kwargs)
         except IntegrityError as e:
@@ -56,3 +91,12 @@ class GemeenteApplication(Application[UUID]):
                 "Iemand anders heeft dit tegelijk gewijzigd; haal de nieuwe versie op en "
                 "probeer opnieuw"
             ) from e
+
+
+def ontvangst_van(cloudevent: dict[str, Any]) -> Ontvangst:
+    return Ontvangst(
+        gemeente=cloudevent["gemeente"],
+        bron=cloudevent["source"],
+        bericht_id=cloudevent["id"],
+        bericht_type=cloudevent["type"],
+    )

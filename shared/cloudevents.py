@@ -42,6 +42,14 @@ def service_of(event_class: type) -> str:
     return parts[1]
 
 
+def service_of_type(ce_type: str) -> str:
+    """nl.inburgering.<service>.<event>.v<n> -> <service>."""
+    parts = ce_type.split(".")
+    if len(parts) != 5 or ".".join(parts[:2]) != TYPE_PREFIX:
+        raise ValueError(f"{ce_type!r} is not an inburgering event type")
+    return parts[2]
+
+
 def kebab(name: str) -> str:
     spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "-", name)
     return spaced.lower()

@@ -4,10 +4,11 @@ domain exceptions, and the marking of personal-data fields."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
-from eventsourcing.domain import Aggregate
+from eventsourcing.domain import Aggregate, event
 
 from shared.clock import current_clock
 
@@ -98,3 +99,27 @@ def add_years(day: dt.date, years: int) -> dt.date:
 
 def as_dict(obj: Any) -> dict[str, Any]:
     return {k: v for k, v in vars(obj).items() if not k.startswith("_")}
+
+
+class Ontvangst(GemeenteAggregate):
+    """A received event, processed once: the id derives from the CloudEvent's source and
+    id, so a second delivery of the same event conflicts in the same transaction as its
+    effect and changes nothing."""
+
+    class Ontvangen(GemeenteAggregate.Created):
+        intern: ClassVar[bool] = True
+        gemeente: str
+        bron: str
+        bericht_id: str
+        bericht_type: str
+
+    @staticmethod
+    def create_id(bron: str, bericht_id: str, **_: Any) -> uuid.UUID:
+        return uuid.uuid5(uuid.NAMESPACE_URL, f"{bron}#{bericht_id}")
+
+    @event(Ontvangen)
+    def __init__(self, gemeente: str, bron: str, bericht_id: str, bericht_type: str) -> None:
+        self.gemeente = gemeente
+        self.bron = bron
+        self.bericht_id = bericht_id
+        self.bericht_type = bericht_type
