@@ -44,6 +44,9 @@ services-up:
 services-down:
 	bash deploy/scripts/services.sh down
 
+kafka-jars:
+	bash deploy/scripts/kafka.sh fetch
+
 test: $(STAMP) lint services-up
 	CI=$${CI:-false} $(BIN)/python -m pytest $(PYTEST_ARGS)
 

@@ -4,6 +4,7 @@
 #   deploy/scripts/kafka.sh up       fetch jars if needed, format storage once, start, wait until ready
 #   deploy/scripts/kafka.sh down     stop the broker this script started (pid file), nothing else
 #   deploy/scripts/kafka.sh status   exit 0 if a broker answers on 127.0.0.1:9092, 3 if not
+#   deploy/scripts/kafka.sh fetch    only fetch the jars (Maven), e.g. before going offline
 #
 # Environment:
 #   RUN_DIR               state/log root (default: <repo>/.run); Kafka uses $RUN_DIR/kafka
@@ -51,7 +52,7 @@ warn() { echo "$PROG: WARNING: $*" >&2; }
 die() { echo "$PROG: ERROR: $*" >&2; exit 1; }
 
 usage() {
-  echo "usage: $0 {up|down|status}" >&2
+  echo "usage: $0 {up|down|status|fetch}" >&2
   exit 2
 }
 
@@ -377,5 +378,6 @@ case "${1:-}" in
   up) cmd_up ;;
   down) cmd_down ;;
   status) cmd_status ;;
+  fetch) ensure_jars ;;
   *) usage ;;
 esac

@@ -1,0 +1,685 @@
+"""The published contract of the event backbone: a JSON Schema (draft 2020-12) of the
+CloudEvent `data` of every domain event type, and an AsyncAPI 3.0 document of the topics.
+
+The schemas are derived from the event classes themselves (their dataclass fields and type
+annotations, minus eventsourcing's bookkeeping in `METADATA_FIELDS`), with the same rules as
+`shared.cloudevents.event_data`: keys in camelCase, dates as `format: date` strings, UUIDs as
+`format: uuid` strings, enums by value, nested dataclasses as objects. So the schema describes
+exactly what a consumer receives.
+
+`python -m shared.contracts` (`make contracts`) writes them to `contracts/`. It refuses to
+overwrite a published schema with an incompatible one: a backward-incompatible change of an
+event's data needs a new type version (`class_version` + an upcaster), never an edit of v1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+import enum
+import importlib
+import json
+import re
+import sys
+import types
+import typing
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from eventsourcing.domain import Aggregate, CanInitAggregate, DomainEvent
+from pydantic.alias_generators import to_camel
+
+from shared.cloudevents import (
+    METADATA_FIELDS,
+    SCHEMA_BASE,
+    SPECVERSION,
+    event_name,
+    event_type,
+    service_of,
+)
+
+SERVICES = ("intake", "pip", "ontzorging")
+JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+ASYNCAPI_VERSION = "3.0.0"
+# The version of the AsyncAPI document (semver). Each event type carries its own version
+# in its CloudEvents type; raise the minor here when types are added.
+CONTRACT_VERSION = "1.0.0"
+KAFKA_BINDING_VERSION = "0.4.0"
+CONTRACTS_DIR = "contracts"
+SCHEMAS_DIR = "schemas"
+ASYNCAPI_FILE = "asyncapi.json"
+TRAIT = "cloudEventsKafkaBinary"
+TYPE_VERSION = re.compile(r"^(?P<base>.+)\.v(?P<version>[0-9]+)$")
+
+
+# --- Which classes are published ----------------------------------------------------------
+
+
+def _aggregates(module: types.ModuleType) -> list[type[Aggregate]]:
+    return [
+        value
+        for value in vars(module).values()
+        if isinstance(value, type)
+        and issubclass(value, Aggregate)
+        and value.__module__ == module.__name__
+    ]
+
+
+def _is_published(aggregate: type, event_class: type) -> bool:
+    if getattr(event_class, "intern", False):
+        return False  # internal bookkeeping (a search index, say) never leaves the service
+    if event_class is getattr(aggregate, "Event", None):
+        return False  # the aggregate's base event class, never triggered itself
+    if event_class is getattr(aggregate, "Created", None):
+        # The library's base "created" class; published only if the aggregate uses it.
+        others = [
+            c
+            for c in vars(aggregate).values()
+            if isinstance(c, type) and issubclass(c, CanInitAggregate) and c is not event_class
+        ]
+        return not others
+    return True
+
+
+def domain_event_classes() -> list[type[DomainEvent]]:
+    """Every domain event class the services publish, in definition order: the event
+    classes nested in the aggregates of `services.<service>.domainmodel`. Skipped: events
+    marked `intern` (intake's `BsnVerwijzing` search index) and the aggregates' own
+    `Event`/`Created` base classes."""
+    classes: list[type[DomainEvent]] = []
+    for service in SERVICES:
+        module = importlib.import_module(f"services.{service}.domainmodel")
+        for aggregate in _aggregates(module):
+            for value in vars(aggregate).values():
+                if (
+                    isinstance(value, type)
+                    and issubclass(value, DomainEvent)
+                    and _is_published(aggregate, value)
+                ):
+                    classes.append(value)
+    return classes
+
+
+# --- JSON Schema of the data --------------------------------------------------------------
+
+
+class UnsupportedAnnotation(TypeError):
+    pass
+
+
+def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    if not schema:
+        return schema  # anything, null included
+    result = dict(schema)
+    if "enum" in result and None not in result["enum"]:
+        result["enum"] = [*result["enum"], None]
+    if "type" in result:
+        kinds = result["type"] if isinstance(result["type"], list) else [result["type"]]
+        if "null" not in kinds:
+            result["type"] = [*kinds, "null"]
+        return result
+    if "anyOf" in result:
+        result["anyOf"] = [*result["anyOf"], {"type": "null"}]
+        return result
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+def _json_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    raise UnsupportedAnnotation(f"enum value {value!r} has no JSON type")
+
+
+def _enum(values: Sequence[Any]) -> dict[str, Any]:
+    plain = [v.value if isinstance(v, enum.Enum) else v for v in values]
+    kinds = sorted({_json_type(v) for v in plain})
+    return {"type": kinds[0] if len(kinds) == 1 else kinds, "enum": plain}
+
+
+def _object(
+    fields: Iterable[tuple[str, Any, bool]], where: str, seen: tuple[type, ...]
+) -> dict[str, Any]:
+    """(name, annotation, required) -> a closed object schema with camelCase keys."""
+    properties: dict[str, Any] = {}
+    required: list[str] = []
+    for name, annotation, is_required in fields:
+        key = to_camel(name)
+        properties[key] = _schema_of(annotation, f"{where}.{key}", seen)
+        if is_required:
+            required.append(key)
+    schema: dict[str, Any] = {"type": "object", "properties": properties}
+    if required:
+        schema["required"] = required
+    schema["additionalProperties"] = False
+    return schema
+
+
+def _has_default(field: dataclasses.Field[Any]) -> bool:
+    return (
+        field.default is not dataclasses.MISSING or field.default_factory is not dataclasses.MISSING
+    )
+
+
+def _dataclass_schema(cls: type, where: str, seen: tuple[type, ...]) -> dict[str, Any]:
+    if cls in seen:
+        raise UnsupportedAnnotation(f"{where}: {cls.__qualname__} refers to itself")
+    hints = typing.get_type_hints(cls, include_extras=True)
+    fields = [
+        (f.name, hints[f.name], not _has_default(f)) for f in dataclasses.fields(cls) if f.init
+    ]
+    return {"title": cls.__name__, **_object(fields, where, (*seen, cls))}
+
+
+def _schema_of(annotation: Any, where: str, seen: tuple[type, ...] = ()) -> dict[str, Any]:
+    """The JSON Schema of what `shared.cloudevents.jsonable` makes of a value of this type."""
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    if origin is typing.Annotated:
+        # Annotated[str, {"format": "date"}]: a dict in the metadata refines the schema.
+        schema = _schema_of(args[0], where, seen)
+        for extra in annotation.__metadata__:
+            if isinstance(extra, Mapping):
+                schema = {**schema, **extra}
+        return schema
+    if annotation is typing.Any or annotation is object:
+        return {}
+    if annotation is None or annotation is type(None):
+        return {"type": "null"}
+    if origin is typing.Union or origin is types.UnionType:
+        members = [a for a in args if a is not type(None)]
+        inner = (
+            _schema_of(members[0], where, seen)
+            if len(members) == 1
+            else {"anyOf": [_schema_of(m, where, seen) for m in members]}
+        )
+        return _nullable(inner) if len(members) < len(args) else inner
+    if origin is typing.Literal:
+        return _enum(args)
+    if isinstance(annotation, type) and origin is None:
+        if issubclass(annotation, enum.Enum):
+            return _enum(list(annotation))
+        if issubclass(annotation, bool):
+            return {"type": "boolean"}
+        if issubclass(annotation, int):
+            return {"type": "integer"}
+        if issubclass(annotation, float):
+            return {"type": "number"}
+        if issubclass(annotation, str):
+            return {"type": "string"}
+        if issubclass(annotation, dt.datetime):
+            return {"type": "string", "format": "date-time"}
+        if issubclass(annotation, dt.date):
+            return {"type": "string", "format": "date"}
+        if issubclass(annotation, uuid.UUID):
+            return {"type": "string", "format": "uuid"}
+        if issubclass(annotation, Decimal):
+            return {"type": "string"}
+        if dataclasses.is_dataclass(annotation):
+            return _dataclass_schema(annotation, where, seen)
+    container = origin if origin is not None else annotation
+    if isinstance(container, type) and issubclass(container, Mapping):
+        schema = {"type": "object"}
+        if len(args) == 2 and _schema_of(args[1], where, seen):
+            schema["additionalProperties"] = _schema_of(args[1], f"{where}.*", seen)
+        return schema
+    if container is tuple and args and args[-1] is not Ellipsis:
+        return {
+            "type": "array",
+            "prefixItems": [_schema_of(a, f"{where}[{i}]", seen) for i, a in enumerate(args)],
+            "items": False,
+        }
+    if isinstance(container, type) and issubclass(container, list | tuple | set | frozenset):
+        schema = {"type": "array"}
+        if args and _schema_of(args[0], where, seen):
+            schema["items"] = _schema_of(args[0], f"{where}[]", seen)
+        return schema
+    if container in (Sequence, Iterable, typing.Sequence):
+        schema = {"type": "array"}
+        if args:
+            schema["items"] = _schema_of(args[0], f"{where}[]", seen)
+        return schema
+    raise UnsupportedAnnotation(
+        f"{where}: no JSON Schema for the annotation {annotation!r}; use str, int, float, "
+        "bool, date, datetime, UUID, Decimal, an Enum, a dataclass, list, dict or Optional"
+    )
+
+
+def data_fields(event_class: type) -> list[tuple[str, Any, bool]]:
+    """(name, annotation, required) of the fields that travel in the CloudEvent data."""
+    hints = typing.get_type_hints(event_class, include_extras=True)
+    return [
+        (f.name, hints[f.name], not _has_default(f))
+        for f in dataclasses.fields(event_class)
+        if f.name not in METADATA_FIELDS
+    ]
+
+
+def json_schema(event_class: type) -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of `event_data()` of an event of this class."""
+    ce_type = event_type(event_class)
+    fields = data_fields(event_class)
+    names = {name for name, _, _ in fields}
+    personal = set(getattr(event_class, "persoonsgegevens", frozenset()))
+    if unknown := personal - names:
+        raise ValueError(
+            f"{event_class.__qualname__}.persoonsgegevens names fields it does not have: "
+            f"{sorted(unknown)}"
+        )
+    schema: dict[str, Any] = {
+        "$schema": JSON_SCHEMA_DIALECT,
+        "$id": schema_id(ce_type),
+        "title": event_name(event_class),
+        "description": (
+            f"The CloudEvent data of type {ce_type}, "
+            f"published by the {service_of(event_class)} service."
+        ),
+    }
+    schema.update(_object(fields, ce_type, ()))
+    schema["x-persoonsgegevens"] = sorted(to_camel(name) for name in personal)
+    return schema
+
+
+def schema_id(ce_type: str) -> str:
+    return f"{SCHEMA_BASE}/{ce_type}.json"
+
+
+def type_version(ce_type: str) -> tuple[str, int]:
+    """nl.inburgering.pip.pip-vastgesteld.v2 -> ("nl.inburgering.pip.pip-vastgesteld", 2)"""
+    match = TYPE_VERSION.match(ce_type)
+    if not match:
+        raise ValueError(f"{ce_type!r} does not end with .v<version>")
+    return match["base"], int(match["version"])
+
+
+# --- Compatibility -------------------------------------------------------------------------
+
+# Validation keywords whose every change alters which data is valid. `type`, `format`,
+# `enum`, `properties`, `required`, `additionalProperties`, `items` are compared in detail.
+_CONSTRAINTS = (
+    "const", "pattern", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
+    "minLength", "maxLength", "minItems", "maxItems", "uniqueItems", "multipleOf",
+    "prefixItems", "anyOf", "oneOf", "allOf", "not", "$ref",
+)  # fmt: skip
+
+
+def _types(schema: Mapping[str, Any]) -> set[str] | None:
+    kinds = schema.get("type")
+    if kinds is None:
+        return None
+    return set(kinds) if isinstance(kinds, list) else {kinds}
+
+
+def _open(value: Any) -> bool:
+    return value is True or value == {} or value is None
+
+
+def _compare(old: Any, new: Any, path: str, out: list[str]) -> None:
+    if old == new:
+        return
+    if not isinstance(old, Mapping) or not isinstance(new, Mapping):
+        out.append(f"{path}: schema changed from {old!r} to {new!r}")
+        return
+    old_types, new_types = _types(old), _types(new)
+    if old_types != new_types:
+        shown = [None if t is None else sorted(t) for t in (old_types, new_types)]
+        out.append(f"{path}: type changed from {shown[0]} to {shown[1]}")
+    if old.get("format") != new.get("format"):
+        out.append(f"{path}: format changed from {old.get('format')} to {new.get('format')}")
+    if "enum" in new:
+        if "enum" not in old:
+            out.append(f"{path}: enum added (narrowed to {new['enum']!r})")
+        elif removed := [v for v in old["enum"] if v not in new["enum"]]:
+            out.append(f"{path}: enum narrowed, {removed!r} no longer allowed")
+    old_props, new_props = old.get("properties", {}), new.get("properties", {})
+    for name in old_props:
+        if name not in new_props:
+            out.append(f"{path}: property {name!r} removed")
+        else:
+            _compare(old_props[name], new_props[name], f"{path}.{name}", out)
+    for name in new.get("required", []):
+        if name not in old.get("required", []):
+            out.append(f"{path}: property {name!r} is newly required")
+    old_extra, new_extra = old.get("additionalProperties"), new.get("additionalProperties")
+    if new_extra is False and old_extra is not False:
+        out.append(f"{path}: additionalProperties tightened to false")
+    elif _open(old_extra) and not _open(new_extra):
+        out.append(f"{path}: additionalProperties tightened to {new_extra!r}")
+    elif isinstance(old_extra, Mapping) and isinstance(new_extra, Mapping):
+        _compare(old_extra, new_extra, f"{path}.*", out)
+    old_items, new_items = old.get("items"), new.get("items")
+    if old_items != new_items:
+        if isinstance(old_items, Mapping) and isinstance(new_items, Mapping):
+            _compare(old_items, new_items, f"{path}[]", out)
+        else:
+            out.append(f"{path}: items changed from {old_items!r} to {new_items!r}")
+    for keyword in _CONSTRAINTS:
+        if old.get(keyword) != new.get(keyword):
+            out.append(f"{path}: {keyword} changed")
+
+
+def incompatible_changes(old_schema: Mapping[str, Any], new_schema: Mapping[str, Any]) -> list[str]:
+    """Why data valid under `new_schema` would break a consumer built on `old_schema`, or
+    old events fail `new_schema` on replay: a removed property, a newly required property, a
+    changed type or format, a narrowed enum, tightened additionalProperties, a changed
+    constraint. Adding an optional property is compatible (consumers ignore unknown
+    properties); so are changes of annotations (title, description, x-...)."""
+    out: list[str] = []
+    _compare(old_schema, new_schema, "data", out)
+    return out
+
+
+# --- AsyncAPI ------------------------------------------------------------------------------
+
+DESCRIPTION = """\
+Domain events of the inburgering platform (Wet inburgering 2021) for gemeenten and their
+integrators, as CloudEvents 1.0 under the NL GOV profile, in Kafka binary content mode: the
+context attributes are `ce_*` headers, the record value is the event data as JSON, the record
+key is the aggregate id.
+
+**Topics per gemeente.** Every service publishes the events of one gemeente to
+`<gemeentecode in lowercase>.inburgering.<service>`, e.g. `gm0222.inburgering.pip`; the
+prefix `<gemeentecode>.` fences a gemeente with prefixed ACLs. Retention is unlimited
+(`retention.ms=-1`): a consumer may replay a topic from offset 0 to rebuild its read model,
+so every event type ever published stays readable (older type versions keep their schema).
+Records with the same key (one aggregate) are in one partition, in order; `ce_sequence`
+orders the events of one source.
+
+**Regional topics.** `regio.<regio-slug>.inburgering` (e.g. `regio.achterhoek.inburgering`)
+serves an arbeidsmarktregio and carries only non-personal facts; it is produced by the
+projections and not described in this document.
+
+**Dead letters.** A consumer that cannot process a record moves it to `<topic>.dlq` (e.g.
+`gm0222.inburgering.pip.dlq`) and carries on.
+
+**Versions.** `ce_type` is `nl.inburgering.<service>.<event>.v<N>` and `ce_dataschema` points
+to the JSON Schema of its data. A backward-incompatible change of the data (a removed,
+renamed or newly required property, a changed type or format, a narrowed enum) gets a new
+type version. Adding an optional property is a compatible change: consumers must ignore
+properties they do not know.
+
+**Personal data.** Headers never carry personal data (no BSN, no name). Each schema lists in
+`x-persoonsgegevens` the properties of its data that are personal data."""
+
+
+def _headers_schema() -> dict[str, Any]:
+    uuid_string = {"type": "string", "format": "uuid"}
+    properties: dict[str, Any] = {
+        "ce_specversion": {"type": "string", "const": SPECVERSION},
+        "ce_id": {
+            **uuid_string,
+            "description": "UUIDv5 of aggregate id and version: the same on every re-send; "
+            "consumers treat an equal source and id as a duplicate.",
+        },
+        "ce_source": {
+            "type": "string",
+            "pattern": r"^urn:nld:gemeente:GM[0-9]{4}:systeem:inburgering-[a-z]+$",
+            "description": "The gemeente and the producing service, "
+            "e.g. urn:nld:gemeente:GM0222:systeem:inburgering-pip.",
+        },
+        "ce_type": {
+            "type": "string",
+            "pattern": r"^nl\.inburgering\.[a-z]+\.[a-z0-9-]+\.v[0-9]+$",
+            "description": "The event type; the message name.",
+        },
+        "ce_subject": {
+            **uuid_string,
+            "description": "The aggregate id (never a BSN).",
+        },
+        "ce_time": {
+            "type": "string",
+            "format": "date-time",
+            "description": "When the event was registered (UTC). Business dates such as a "
+            "dagtekening or an examendatum are in the data.",
+        },
+        "ce_dataschema": {
+            "type": "string",
+            "format": "uri",
+            "description": "The $id of the JSON Schema of the data.",
+        },
+        "ce_sequence": {
+            "type": "string",
+            "pattern": "^[0-9]+$",
+            "description": "Position in the producing service's event log.",
+        },
+        "ce_sequencetype": {"type": "string", "const": "Integer"},
+        "ce_partitionkey": {
+            **uuid_string,
+            "description": "The aggregate id; also the Kafka record key.",
+        },
+        "ce_gemeente": {
+            "type": "string",
+            "pattern": "^GM[0-9]{4}$",
+            "description": "CBS code of the gemeente the event belongs to.",
+        },
+        "content-type": {"type": "string", "const": "application/json"},
+    }
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": list(properties),
+    }
+
+
+def _message(event_class: type, ce_type: str) -> dict[str, Any]:
+    return {
+        "name": ce_type,
+        "title": event_name(event_class),
+        "summary": f"{event_name(event_class)} ({service_of(event_class)})",
+        "contentType": "application/json",
+        "payload": {"$ref": f"#/components/schemas/{ce_type}"},
+        "traits": [{"$ref": f"#/components/messageTraits/{TRAIT}"}],
+        "bindings": {
+            "kafka": {
+                "key": {
+                    "type": "string",
+                    "format": "uuid",
+                    "description": "partitionkey: the aggregate id (equal to ce_partitionkey "
+                    "and ce_subject), so one aggregate's events stay in order.",
+                },
+                "bindingVersion": KAFKA_BINDING_VERSION,
+            }
+        },
+    }
+
+
+def asyncapi_document(event_classes: Sequence[type] | None = None) -> dict[str, Any]:
+    """The AsyncAPI 3.0.0 document of the per-gemeente service topics."""
+    classes = list(event_classes) if event_classes is not None else domain_event_classes()
+    schemas: dict[str, Any] = {}
+    messages: dict[str, Any] = {}
+    by_service: dict[str, list[str]] = {service: [] for service in SERVICES}
+    for event_class in classes:
+        ce_type = event_type(event_class)
+        schema = json_schema(event_class)
+        # Embedded as an AsyncAPI Schema Object (a superset of draft-07): without the
+        # draft 2020-12 dialect marker; the keywords used are the same in both drafts.
+        schema.pop("$schema")
+        schemas[ce_type] = schema
+        messages[ce_type] = _message(event_class, ce_type)
+        by_service.setdefault(service_of(event_class), []).append(ce_type)
+    channels: dict[str, Any] = {}
+    operations: dict[str, Any] = {}
+    for service, ce_types in by_service.items():
+        channels[service] = {
+            "address": f"{{gemeente}}.inburgering.{service}",
+            "title": f"Events of the {service} service of one gemeente",
+            "description": f"e.g. gm0222.inburgering.{service}; unlimited retention, replay "
+            f"from offset 0; dead letters on {{gemeente}}.inburgering.{service}.dlq.",
+            "parameters": {"gemeente": {"$ref": "#/components/parameters/gemeente"}},
+            "messages": {t: {"$ref": f"#/components/messages/{t}"} for t in ce_types},
+            "bindings": {
+                "kafka": {
+                    "partitions": 3,
+                    "topicConfiguration": {"cleanup.policy": ["delete"], "retention.ms": -1},
+                    "bindingVersion": KAFKA_BINDING_VERSION,
+                }
+            },
+        }
+        operations[f"send{service.capitalize()}Events"] = {
+            "action": "send",
+            "channel": {"$ref": f"#/channels/{service}"},
+            "summary": f"The {service} service's relay publishes its events as CloudEvents.",
+            "messages": [{"$ref": f"#/channels/{service}/messages/{t}"} for t in ce_types],
+        }
+    return {
+        "asyncapi": ASYNCAPI_VERSION,
+        "info": {
+            "title": "Inburgering platform: domain events",
+            "version": CONTRACT_VERSION,
+            "description": DESCRIPTION,
+            "license": {
+                "name": "EUPL-1.2",
+                "url": "https://interoperable-europe.ec.europa.eu/collection/eupl/eupl-text-eupl-12",
+            },
+        },
+        "defaultContentType": "application/json",
+        "servers": {
+            "production": {
+                "host": "kafka-1:9092",
+                "protocol": "kafka",
+                "description": "A gemeente's three-broker KRaft cluster (deploy/compose.yaml); "
+                "bootstrap kafka-1:9092,kafka-2:9092,kafka-3:9092.",
+            },
+            "local": {
+                "host": "127.0.0.1:9092",
+                "protocol": "kafka",
+                "description": "Single broker of `make services-up` (deploy/scripts/kafka.sh).",
+            },
+        },
+        "channels": channels,
+        "operations": operations,
+        "components": {
+            "schemas": schemas,
+            "messages": messages,
+            "parameters": {
+                "gemeente": {
+                    "description": "CBS gemeentecode in lowercase (gm + 4 digits), "
+                    "e.g. gm0222 for Doetinchem.",
+                    "examples": ["gm0222", "gm0363"],
+                }
+            },
+            "messageTraits": {
+                TRAIT: {
+                    "summary": "CloudEvents 1.0 (NL GOV profile), Kafka binary content mode",
+                    "contentType": "application/json",
+                    "headers": _headers_schema(),
+                    "externalDocs": {
+                        "description": "CloudEvents Kafka protocol binding",
+                        "url": "https://github.com/cloudevents/spec/blob/main/cloudevents/"
+                        "bindings/kafka-protocol-binding.md",
+                    },
+                }
+            },
+        },
+    }
+
+
+# --- Writing -------------------------------------------------------------------------------
+
+
+class IncompatibleContract(Exception):
+    pass
+
+
+def dumps(document: Mapping[str, Any]) -> str:
+    """How a contract file is written: indented, sorted keys, trailing newline."""
+    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def generated_schemas() -> dict[str, dict[str, Any]]:
+    return {event_type(c): json_schema(c) for c in domain_event_classes()}
+
+
+def committed_schemas(root: Path) -> dict[str, dict[str, Any]]:
+    directory = root / CONTRACTS_DIR / SCHEMAS_DIR
+    return {
+        path.name.removesuffix(".json"): json.loads(path.read_text("utf-8"))
+        for path in sorted(directory.glob("*.json"))
+    }
+
+
+def compatibility_problems(
+    committed: Mapping[str, Mapping[str, Any]], generated: Mapping[str, Mapping[str, Any]]
+) -> list[str]:
+    """For each type whose version is unchanged, what breaks its published schema."""
+    problems = []
+    for ce_type, schema in generated.items():
+        if ce_type in committed and (changes := incompatible_changes(committed[ce_type], schema)):
+            problems.append(
+                f"{ce_type}: {'; '.join(changes)}. Published contracts are not changed "
+                "incompatibly: bump class_version and add an upcaster"
+            )
+    return problems
+
+
+def orphaned_types(committed: Iterable[str], generated: Iterable[str]) -> list[str]:
+    """Published types that no class produces, not even in a later version."""
+    current: dict[str, int] = {}
+    for ce_type in generated:
+        base, version = type_version(ce_type)
+        current[base] = max(version, current.get(base, 0))
+    orphans = []
+    for ce_type in committed:
+        base, version = type_version(ce_type)
+        # An older version is kept on purpose: replay from offset 0 still meets it.
+        if base not in current or version > current[base]:
+            orphans.append(ce_type)
+    return orphans
+
+
+def write_contracts(root: Path, *, allow_incompatible: bool = False) -> list[Path]:
+    """Write contracts/schemas/<type>.json and contracts/asyncapi.json under `root`.
+    Schemas of older type versions stay (replay from offset 0 still meets them). Raises
+    IncompatibleContract, writing nothing, when a published schema would change
+    incompatibly, unless `allow_incompatible`."""
+    generated = generated_schemas()
+    directory = root / CONTRACTS_DIR / SCHEMAS_DIR
+    if not allow_incompatible and (
+        problems := compatibility_problems(committed_schemas(root), generated)
+    ):
+        raise IncompatibleContract("\n".join(problems))
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for ce_type, schema in generated.items():
+        path = directory / f"{ce_type}.json"
+        path.write_text(dumps(schema), "utf-8")
+        written.append(path)
+    path = root / CONTRACTS_DIR / ASYNCAPI_FILE
+    path.write_text(dumps(asyncapi_document()), "utf-8")
+    written.append(path)
+    return written
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m shared.contracts", description=__doc__)
+    parser.add_argument("--root", type=Path, default=Path.cwd(), help="repository root")
+    parser.add_argument(
+        "--allow-incompatible",
+        action="store_true",
+        help="overwrite published schemas even if the change is incompatible",
+    )
+    args = parser.parse_args(argv)
+    try:
+        written = write_contracts(args.root, allow_incompatible=args.allow_incompatible)
+    except IncompatibleContract as e:
+        print(f"Incompatible change of a published contract:\n{e}", file=sys.stderr)
+        return 1
+    print(f"wrote {len(written) - 1} schemas and {CONTRACTS_DIR}/{ASYNCAPI_FILE}")
+    committed = committed_schemas(args.root)
+    for ce_type in orphaned_types(committed, generated_schemas()):
+        print(f"warning: {ce_type} is published but no event class produces it", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
