@@ -378,6 +378,6 @@ case "${1:-}" in
   up) cmd_up ;;
   down) cmd_down ;;
   status) cmd_status ;;
-  fetch) ensure_jars ;;
+  fetch) mkdir -p "$STATE_DIR" && ensure_jars ;;
   *) usage ;;
 esac
