@@ -89,3 +89,22 @@ def test_kafka_script_names_the_missing_java(tmp_path: Path) -> None:
     )
     assert result.returncode == 1
     assert "'java' not found" in result.stderr
+
+
+@pytest.mark.kafka
+@pytest.mark.postgres
+def test_starting_the_services_while_they_run_changes_nothing(
+    kafka_bootstrap_servers: str, database_url: str
+) -> None:
+    """`make services-up` twice: the second run finds both answering and starts nothing."""
+    if "KAFKA_BOOTSTRAP_SERVERS" not in os.environ:
+        pytest.skip("the services come from testcontainers here, not from deploy/scripts")
+    for script, expected in (("kafka.sh", "already running"), ("postgres.sh", "already running")):
+        result = subprocess.run(
+            ["bash", str(REPO / "deploy/scripts" / script), "up"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stderr
+        assert expected in result.stdout
