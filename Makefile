@@ -9,7 +9,7 @@ PORT ?= 8000
 export DATABASE_URL ?= postgresql://inburgering:inburgering@127.0.0.1:5432/inburgering
 export KAFKA_BOOTSTRAP_SERVERS ?= 127.0.0.1:9092
 
-.PHONY: help install run test lint format services-up services-down kafka-jars clean
+.PHONY: help install tools run test lint format services-up services-down kafka-jars clean
 
 help:
 	@echo "make run            run the platform on the embedded default (SQLite, no Kafka)"
@@ -47,8 +47,24 @@ services-down:
 kafka-jars:
 	bash deploy/scripts/kafka.sh fetch
 
-test: $(STAMP) lint services-up
+# The official AsyncAPI JSON Schemas (npm @asyncapi/specs) that CI validates contracts/ with.
+TOOLS_STAMP := tools/asyncapi/node_modules/.installed-$(shell sha1sum tools/asyncapi/package-lock.json | cut -c1-12)
+$(TOOLS_STAMP): tools/asyncapi/package-lock.json
+	@command -v npm >/dev/null || { command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm; } || { echo "npm is needed: apt-get install npm" >&2; exit 1; }
+	npm ci --prefix tools/asyncapi --no-audit --no-fund --silent
+	@rm -f tools/asyncapi/node_modules/.installed-* && touch $@
+
+tools: $(TOOLS_STAMP)
+
+test: $(STAMP) $(TOOLS_STAMP) lint services-up
 	CI=$${CI:-false} $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 clean:
-	rm -rf $(VENV) .run .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) .run .mypy_cache .ruff_cache .pytest_cache tools/asyncapi/node_modules
+
+# The published event contracts (JSON Schemas + AsyncAPI) in contracts/; refuses an
+# incompatible change of a published schema (bump class_version and add an upcaster).
+# Phony: contracts/ is also a directory.
+.PHONY: contracts
+contracts: $(STAMP)
+	$(BIN)/python -m shared.contracts

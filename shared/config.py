@@ -10,6 +10,8 @@ from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEVELOPMENT_JWT_SECRET = "development-only-secret-do-not-use-in-production"
+DEVELOPMENT_PSEUDONYM_KEY = "development-only-pseudonym-key-do-not-use-in-production"
+EXAMPLE_REGIO_CSV = Path(__file__).parent / "data" / "regio-voorbeeld.csv"
 
 
 class PlatformSettings(BaseSettings):
@@ -48,6 +50,16 @@ class PlatformSettings(BaseSettings):
     )
     jwt_audience: str = Field("inburgering-platform", description="Expected `aud` of tokens.")
     jwt_issuer: str | None = Field(None, description="Expected `iss` of tokens, if set.")
+    regio_csv: Path = Field(
+        EXAMPLE_REGIO_CSV,
+        description="CSV file, or a directory of CSV files, naming the gemeenten of each "
+        "arbeidsmarktregio (columns arbeidsmarktregio, gemeentecode, optional gemeentenaam).",
+    )
+    pseudonym_key: SecretStr | None = Field(
+        None,
+        description="HMAC key of the pseudonymous person reference on the regional streams. "
+        "Required in production; changing it changes every pseudonym.",
+    )
 
     @model_validator(mode="after")
     def _no_default_secret_in_production(self) -> PlatformSettings:
@@ -55,6 +67,15 @@ class PlatformSettings(BaseSettings):
             if self.environment == "production":
                 raise ValueError("JWT_SECRET must be set when ENVIRONMENT=production")
             self.jwt_secret = SecretStr(DEVELOPMENT_JWT_SECRET)
+        return self
+
+    @model_validator(mode="after")
+    def _no_default_pseudonym_key_in_production(self) -> PlatformSettings:
+        key = self.pseudonym_key and self.pseudonym_key.get_secret_value()
+        if self.environment == "production" and key in (None, "", DEVELOPMENT_PSEUDONYM_KEY):
+            raise ValueError("PSEUDONYM_KEY must be set when ENVIRONMENT=production")
+        if not key:
+            self.pseudonym_key = SecretStr(DEVELOPMENT_PSEUDONYM_KEY)
         return self
 
     def event_store_env(self, application_name: str) -> dict[str, str]:

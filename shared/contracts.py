@@ -399,7 +399,8 @@ serves an arbeidsmarktregio and carries only non-personal facts; it is produced 
 projections and not described in this document.
 
 **Dead letters.** A consumer that cannot process a record moves it to `<topic>.dlq` (e.g.
-`gm0222.inburgering.pip.dlq`) and carries on.
+`gm0222.inburgering.pip.dlq`) and carries on: the original key, value and headers, plus a
+`dlq_reason` header and a `dlq_origin` header (`<topic>:<partition>:<offset>`).
 
 **Versions.** `ce_type` is `nl.inburgering.<service>.<event>.v<N>` and `ce_dataschema` points
 to the JSON Schema of its data. A backward-incompatible change of the data (a removed,
