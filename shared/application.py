@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.persistence import (
     IntegrityError,
     JSONTranscoder,
@@ -78,19 +78,26 @@ class GemeenteApplication(Application[UUID]):
             raise NotFound(f"{cls.__name__} {aggregate_id} bestaat niet")
         return aggregate
 
-    def save(self, *objs: Any, **kwargs: Any) -> Any:
+    def save(self, *objs: Any, tracking: Tracking | None = None, **kwargs: Any) -> Any:
+        """Like Application.save(), and while a consumer processes an event, the same
+        transaction records the consumer's position and the event's Ontvangst."""
         delivery = current_delivery.get()
         if delivery is not None and not delivery.recorded:
             objs = (*objs, ontvangst_van(delivery.cloudevent))
-            kwargs["tracking"] = delivery.tracking
+            tracking = delivery.tracking
             delivery.recorded = True
+        processing_event: ProcessingEvent[UUID] = ProcessingEvent(tracking)
+        processing_event.collect_events(*objs, **kwargs)
         try:
-            return super().save(*objs, **kwargs)
+            recordings = self._record(processing_event)
         except IntegrityError as e:
             raise ConcurrencyConflict(
                 "Iemand anders heeft dit tegelijk gewijzigd; haal de nieuwe versie op en "
                 "probeer opnieuw"
             ) from e
+        self._take_snapshots(processing_event)
+        self._notify(recordings)
+        return recordings
 
 
 def ontvangst_van(cloudevent: dict[str, Any]) -> Ontvangst:

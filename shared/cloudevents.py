@@ -1,6 +1,6 @@
 """Domain events as CloudEvents 1.0 under the NL GOV profile.
 
-`type`   nl.inburgering.<service>.<event-in-kebab-case>.v<class_version>
+`type`   nl.inburgering.<service>.<event-in-kebab-case>.v<contract_version>
 `id`     stable per event: a UUIDv5 of aggregate id and version, the same on every re-send
 `source` urn:nld:gemeente:<CBS code>:systeem:inburgering-<service>
 `time`   the registration time; business dates (dagtekening, examendatum) are in `data`
@@ -60,7 +60,10 @@ def event_name(event_class: type) -> str:
 
 
 def event_type(event_class: type) -> str:
-    version = getattr(event_class, "class_version", 1)
+    """The published type. Its version is the event class's `contract_version`: bumped for a
+    backward-incompatible change of the data only. The class's `class_version` is the shape
+    in the event store, which upcasters bring forward, and may grow without a new type."""
+    version = getattr(event_class, "contract_version", 1)
     return f"{TYPE_PREFIX}.{service_of(event_class)}.{kebab(event_name(event_class))}.v{version}"
 
 

@@ -9,7 +9,7 @@ exactly what a consumer receives.
 
 `python -m shared.contracts` (`make contracts`) writes them to `contracts/`. It refuses to
 overwrite a published schema with an incompatible one: a backward-incompatible change of an
-event's data needs a new type version (`class_version` + an upcaster), never an edit of v1.
+event's data needs a new type version (`contract_version`), never an edit of v1.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import argparse
 import dataclasses
 import datetime as dt
 import enum
+import functools
 import importlib
 import json
 import re
@@ -618,7 +619,7 @@ def compatibility_problems(
         if ce_type in committed and (changes := incompatible_changes(committed[ce_type], schema)):
             problems.append(
                 f"{ce_type}: {'; '.join(changes)}. Published contracts are not changed "
-                "incompatibly: bump class_version and add an upcaster"
+                "incompatibly: bump contract_version (a new CloudEvent type)"
             )
     return problems
 
@@ -659,6 +660,33 @@ def write_contracts(root: Path, *, allow_incompatible: bool = False) -> list[Pat
     path.write_text(dumps(asyncapi_document()), "utf-8")
     written.append(path)
     return written
+
+
+class SchemaViolation(ValueError):
+    """A CloudEvent whose data does not match the schema of its type."""
+
+
+@functools.cache
+def _validators() -> dict[str, Any]:
+    import jsonschema
+
+    validators = {}
+    for ce_type, schema in generated_schemas().items():
+        cls = jsonschema.validators.validator_for(schema)
+        validators[ce_type] = cls(schema, format_checker=cls.FORMAT_CHECKER)
+    return validators
+
+
+def validate_cloudevent(cloudevent: Mapping[str, Any]) -> None:
+    """Raise SchemaViolation naming every defect of the data. A type this code does not
+    know (a newer producer) passes: its consumers ignore what they do not handle."""
+    validator = _validators().get(str(cloudevent.get("type")))
+    if validator is None:
+        return
+    errors = sorted(validator.iter_errors(cloudevent.get("data")), key=lambda e: e.json_path)
+    if errors:
+        detail = "; ".join(f"{e.json_path}: {e.message[:200]}" for e in errors)
+        raise SchemaViolation(f"{cloudevent['type']} does not match its schema: {detail}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -858,8 +858,12 @@ class Inburgeraar(GemeenteAggregate):
         self._zet_gevolg(Gevolg.BOETE)
 
     class IntakeAfgerond(GemeenteAggregate.Event):
-        """What the PIP service needs; deliberately no personal data."""
+        """What the PIP service needs; deliberately no personal data.
 
+        v2 of the stored shape adds the hoofddoel (work, education, participation), which
+        the PIP and the monitoring figures use; intakes closed before it say None."""
+
+        class_version = 2
         inburgeraar_id: UUID
         gemeente: str
         doelgroep: str
@@ -867,6 +871,11 @@ class Inburgeraar(GemeenteAggregate):
         vestigingsdatum: str | None
         leerroute: str
         afrondingsdatum: str
+        hoofddoel: str | None = None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["hoofddoel"] = None
 
     def rond_af(self, afrondingsdatum: dt.date) -> None:
         self.check_open()
@@ -888,6 +897,7 @@ class Inburgeraar(GemeenteAggregate):
             vestigingsdatum=naar_event(self.vestigingsdatum),
             leerroute=self.leerroute_advies.leerroute.value,
             afrondingsdatum=naar_event(afrondingsdatum),
+            hoofddoel=self.hoofddoel.hoofddoel.value if self.hoofddoel else None,
         )
 
     @event(IntakeAfgerond)
@@ -900,6 +910,7 @@ class Inburgeraar(GemeenteAggregate):
         vestigingsdatum: str | None,
         leerroute: str,
         afrondingsdatum: str,
+        hoofddoel: str | None = None,
     ) -> None:
         self.afrondingsdatum = _datum_verplicht(afrondingsdatum)
 

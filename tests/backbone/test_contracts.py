@@ -98,7 +98,7 @@ def test_no_published_event_type_disappears() -> None:
     )
     assert not orphans, (
         f"published types {orphans} are produced by no event class any more; keep the class "
-        "(bump class_version and add an upcaster) instead of removing or renaming it"
+        "(bump contract_version (a new CloudEvent type)) instead of removing or renaming it"
     )
 
 
@@ -207,7 +207,7 @@ def test_the_guard_names_the_event_type_and_the_way_out() -> None:
     problems = contracts.compatibility_problems({ce_type: OLD}, {ce_type: changed(_remove)})
     assert len(problems) == 1
     assert ce_type in problems[0] and "property 'uren' removed" in problems[0]
-    assert "bump class_version and add an upcaster" in problems[0]
+    assert "bump contract_version (a new CloudEvent type)" in problems[0]
     # A new type version is judged on its own: v2 next to a published v1 is fine.
     assert contracts.compatibility_problems({ce_type: OLD}, {ce_type[:-1] + "2": {}}) == []
 
@@ -228,7 +228,7 @@ def test_make_contracts_refuses_to_overwrite_a_schema_incompatibly(tmp_path: Pat
 
     with pytest.raises(contracts.IncompatibleContract) as exc:
         contracts.write_contracts(tmp_path)
-    assert ce_type in str(exc.value) and "bump class_version" in str(exc.value)
+    assert ce_type in str(exc.value) and "bump contract_version" in str(exc.value)
     assert json.loads(path.read_text("utf-8")) == published, "nothing was written"
 
     assert contracts.main(["--root", str(tmp_path)]) == 1
