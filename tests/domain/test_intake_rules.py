@@ -301,6 +301,7 @@ def test_a_complete_intake_ends_with_intake_afgerond_without_personal_data(
         "vestigingsdatum": "2025-12-20",
         "leerroute": "onderwijs",
         "afrondingsdatum": "2026-01-02",
+        "hoofddoel": "werk",
     }
     assert not {BSN, "Amal Haddad", "1994-03-02"} & {str(v) for v in velden.values()}
 
