@@ -1,5 +1,6 @@
 """Composition root of `make run`: every service in one process on the embedded default
-(SQLite event stores, no Kafka), with a demo gemeente seeded.
+(SQLite event stores, no Kafka), with a demo gemeente seeded. A background thread runs the
+choreography (consumers reading the upstream services' logs directly) and the timers.
 
     python -m services.embedded --host 127.0.0.1 --port 8000
 """
@@ -20,10 +21,13 @@ from services.intake.application import AlGeregistreerd
 from services.intake.config import IntakeSettings
 from services.intake.domainmodel import Doelgroep
 from services.intake.main import create_app as create_intake
+from services.ontzorging import worker as ontzorging_worker
 from services.ontzorging.config import OntzorgingSettings
 from services.ontzorging.main import create_app as create_ontzorging
+from services.pip import worker as pip_worker
 from services.pip.config import PipSettings
 from services.pip.main import create_app as create_pip
+from services.runtime import BackgroundLoop, Task
 from shared.auth import Rol, TokenVerifier
 from shared.config import PlatformSettings
 
@@ -37,14 +41,33 @@ SERVICES: dict[str, Callable[[PlatformSettings], FastAPI]] = {
 }
 
 
+def build_backbone(settings: PlatformSettings, apps: dict[str, FastAPI]) -> BackgroundLoop:
+    """The services' consumers on LogSources of their upstream applications, and their
+    deadline projections and timers: the same code paths as the Kafka-mode workers."""
+    embedded = settings.model_copy(update={"platform_mode": "embedded"})
+    intake, pip, ontzorging = (apps[n].state.application for n in ("intake", "pip", "ontzorging"))
+    tasks: list[Task] = [
+        *pip_worker.build_consumers(embedded, pip, intake=intake),
+        *ontzorging_worker.build_consumers(embedded, ontzorging, pip=pip),
+        *pip_worker.build_timers(embedded, pip),
+        *ontzorging_worker.build_timers(embedded, ontzorging),
+    ]
+    return BackgroundLoop(tasks)
+
+
 def create_platform(settings: PlatformSettings) -> FastAPI:
     apps = {name: factory(settings) for name, factory in SERVICES.items()}
+    backbone = build_backbone(settings, apps)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        yield
-        for app in apps.values():
-            app.state.application.close()
+        backbone.start()
+        try:
+            yield
+        finally:
+            backbone.stop()
+            for app in apps.values():
+                app.state.application.close()
 
     platform = FastAPI(title="Inburgering platform (embedded)", lifespan=lifespan)
 
@@ -66,6 +89,7 @@ def create_platform(settings: PlatformSettings) -> FastAPI:
     for name, app in apps.items():
         platform.mount(f"/{name}", app)
     platform.state.services = apps
+    platform.state.backbone = backbone
     return platform
 
 

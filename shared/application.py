@@ -82,10 +82,11 @@ class GemeenteApplication(Application[UUID]):
         """Like Application.save(), and while a consumer processes an event, the same
         transaction records the consumer's position and the event's Ontvangst."""
         delivery = current_delivery.get()
-        if delivery is not None and not delivery.recorded:
+        if delivery is not None and delivery.recorded:
+            delivery = None
+        if delivery is not None:
             objs = (*objs, ontvangst_van(delivery.cloudevent))
             tracking = delivery.tracking
-            delivery.recorded = True
         processing_event: ProcessingEvent[UUID] = ProcessingEvent(tracking)
         processing_event.collect_events(*objs, **kwargs)
         try:
@@ -95,6 +96,10 @@ class GemeenteApplication(Application[UUID]):
                 "Iemand anders heeft dit tegelijk gewijzigd; haal de nieuwe versie op en "
                 "probeer opnieuw"
             ) from e
+        if delivery is not None:
+            # Only once committed: after a conflict the delivery is still unrecorded, so
+            # the consumer records (or retries) it instead of losing its position.
+            delivery.recorded = True
         self._take_snapshots(processing_event)
         self._notify(recordings)
         return recordings

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import unquote, urlparse
 
-from pydantic import Field, SecretStr, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from shared.gemeenten import check_gemeentecode
 
 DEVELOPMENT_JWT_SECRET = "development-only-secret-do-not-use-in-production"
+DEMO_GEMEENTE = "GM0222"  # Doetinchem, in arbeidsmarktregio Achterhoek
 DEVELOPMENT_PSEUDONYM_KEY = "development-only-pseudonym-key-do-not-use-in-production"
 EXAMPLE_REGIO_CSV = Path(__file__).parent / "data" / "regio-voorbeeld.csv"
 
@@ -60,6 +63,25 @@ class PlatformSettings(BaseSettings):
         description="HMAC key of the pseudonymous person reference on the regional streams. "
         "Required in production; changing it changes every pseudonym.",
     )
+    gemeenten: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="CBS codes (comma-separated) of the gemeenten this deployment serves: in "
+        "kafka mode the workers read these gemeenten's topics, and the timers signal passing "
+        "time for them. Development and test default to the demo gemeente GM0222; "
+        "production requires it.",
+    )
+
+    @field_validator("gemeenten", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [code.strip() for code in value.split(",") if code.strip()]
+        return value
+
+    @field_validator("gemeenten")
+    @classmethod
+    def _cbs_codes(cls, value: list[str]) -> list[str]:
+        return [check_gemeentecode(code) for code in dict.fromkeys(value)]
 
     @model_validator(mode="after")
     def _no_default_secret_in_production(self) -> PlatformSettings:
@@ -76,6 +98,14 @@ class PlatformSettings(BaseSettings):
             raise ValueError("PSEUDONYM_KEY must be set when ENVIRONMENT=production")
         if not key:
             self.pseudonym_key = SecretStr(DEVELOPMENT_PSEUDONYM_KEY)
+        return self
+
+    @model_validator(mode="after")
+    def _gemeenten_in_production(self) -> PlatformSettings:
+        if not self.gemeenten:
+            if self.environment == "production":
+                raise ValueError("GEMEENTEN must be set when ENVIRONMENT=production")
+            self.gemeenten = [DEMO_GEMEENTE]
         return self
 
     def event_store_env(self, application_name: str) -> dict[str, str]:

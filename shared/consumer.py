@@ -27,7 +27,7 @@ from shared.application import (
     ontvangst_van,
 )
 from shared.cloudevents import InvalidCloudEvent, from_kafka
-from shared.domain import DomainError, Ontvangst
+from shared.domain import ConcurrencyConflict, DomainError, Ontvangst
 from shared.eventlog import ServiceLog
 from shared.topics import dead_letter_topic
 
@@ -166,6 +166,9 @@ class Policy(Protocol):
 
 
 class Consumer:
+    # How often an event is handled when its save meets a concurrent change.
+    attempts = 3
+
     def __init__(
         self,
         application: GemeenteApplication,
@@ -202,19 +205,27 @@ class Consumer:
         if cloudevent is None or not self.policy.handles(cloudevent["type"]):
             self.application.tracking.insert_tracking(item.tracking)
             return
-        if self._seen(cloudevent):
-            log.info("Duplicate %s %s ignored", cloudevent["type"], cloudevent["id"])
-            self.application.tracking.insert_tracking(item.tracking)
-            return
-        delivery = Delivery(item.tracking, cloudevent)
-        token = current_delivery.set(delivery)
-        try:
-            self.policy.handle(cloudevent)
-        except DomainError as e:
-            # The rules refuse this event's effect: visible, never silent, and not retried.
-            self.dead_letters.send(f"{e.code}: {e.detail}", cloudevent, item.raw)
-        finally:
-            current_delivery.reset(token)
+        for attempt in range(1, self.attempts + 1):
+            if self._seen(cloudevent):
+                log.info("Duplicate %s %s ignored", cloudevent["type"], cloudevent["id"])
+                self.application.tracking.insert_tracking(item.tracking)
+                return
+            delivery = Delivery(item.tracking, cloudevent)
+            token = current_delivery.set(delivery)
+            try:
+                self.policy.handle(cloudevent)
+            except ConcurrencyConflict as e:
+                # Not a refusal: someone changed the same aggregate meanwhile. Handle the
+                # event again on the new state; only a lasting conflict is a dead letter.
+                if attempt < self.attempts:
+                    continue
+                self.dead_letters.send(f"{e.code}: {e.detail}", cloudevent, item.raw)
+            except DomainError as e:
+                # The rules refuse this event's effect: visible, never silent, and not retried.
+                self.dead_letters.send(f"{e.code}: {e.detail}", cloudevent, item.raw)
+            finally:
+                current_delivery.reset(token)
+            break
         if not delivery.recorded:
             self.application.save(ontvangst_van(cloudevent), tracking=item.tracking)
 

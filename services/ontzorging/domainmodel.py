@@ -239,6 +239,12 @@ def einde_periode(startdatum_bijstand: dt.date) -> dt.date:
     return add_months(startdatum_bijstand, AANTAL_MAANDEN)
 
 
+def is_ontzorgingsperiode_afgelopen(startdatum_bijstand: dt.date, peildatum: dt.date) -> bool:
+    """art. 56a Pw: the gemeente pays directly in the first six months of the bijstand;
+    on the first day after them that period is over (budgetbeheer may start)."""
+    return peildatum >= einde_periode(startdatum_bijstand)
+
+
 # --- Aggregate ----------------------------------------------------------------------------
 
 
@@ -322,6 +328,7 @@ class Ontzorging(GemeenteAggregate):
         self.afbouw: list[Afbouwstap] = []
         self.financieel_zelfredzaam_datum: dt.date | None = None
         self.beeindiging: Beeindiging | None = None
+        self.periode_afgelopen_gesignaleerd = False
 
     @classmethod
     def start(
@@ -624,6 +631,49 @@ class Ontzorging(GemeenteAggregate):
                 vaststellingsdatum, laatste, "Vaststelling zelfredzaamheid", "de laatste stap"
             )
         self._financieel_zelfredzaam_vastgesteld(vaststellingsdatum=vaststellingsdatum)
+
+    # --- Passing time -------------------------------------------------------------------
+
+    def periode_afgelopen_vanaf(self) -> dt.date | None:
+        """The day the six months end (art. 56a Pw), while the ontzorging is open and that
+        was not signalled yet. `startdatum_bijstand` never changes, so this is once."""
+        if self.periode_afgelopen_gesignaleerd or self.status in (
+            Status.BEEINDIGD,
+            Status.FINANCIEEL_ZELFREDZAAM,
+        ):
+            return None
+        return self.einde_ontzorgingsperiode
+
+    def agenda(self) -> dict[str, dt.date]:
+        """The signals still to come and the day each is due (the deadline index keeps it)."""
+        vanaf = self.periode_afgelopen_vanaf()
+        return {} if vanaf is None else {"OntzorgingsperiodeAfgelopen": vanaf}
+
+    class OntzorgingsperiodeAfgelopen(GemeenteAggregate.Event):
+        """The six months of direct payment are over: time for budgetbeheer. (Not named
+        ...Verstreken: that is the refusal to start an ontzorging after the period.)"""
+
+        inburgeraar_id: UUID
+        einde_ontzorgingsperiode: dt.date
+        peildatum: dt.date
+
+    @event(OntzorgingsperiodeAfgelopen)
+    def _periode_afgelopen(
+        self, inburgeraar_id: UUID, einde_ontzorgingsperiode: dt.date, peildatum: dt.date
+    ) -> None:
+        self.periode_afgelopen_gesignaleerd = True
+
+    def signaleer_verstreken_termijnen(self, peildatum: dt.date) -> None:
+        """Passing time as an event: the end of the six months, once."""
+        check_niet_in_toekomst(peildatum, "Peildatum")
+        if self.periode_afgelopen_vanaf() is not None and is_ontzorgingsperiode_afgelopen(
+            self.startdatum_bijstand, peildatum
+        ):
+            self._periode_afgelopen(
+                inburgeraar_id=self.inburgeraar_id,
+                einde_ontzorgingsperiode=self.einde_ontzorgingsperiode,
+                peildatum=peildatum,
+            )
 
     class OntzorgingBeeindigd(GemeenteAggregate.Event):
         persoonsgegevens: ClassVar[frozenset[str]] = frozenset({"toelichting"})

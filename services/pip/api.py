@@ -85,9 +85,17 @@ class Vaststelling(ApiModel):
     pvt_intensiteit_uren: int = Field(ge=0, description="Ten minste 12 uur.")
     knm: bool = True
     begeleiding: LangeTekst = Field("", description="Begeleiding en ondersteuning.")
-    ontzorging: bool = False
+    ontzorging: bool = Field(
+        False, description="Het PIP besluit tot financieel ontzorgen (art. 56a Participatiewet)."
+    )
     geschatte_intensiteit: int | None = Field(
         None, ge=1, le=9999, description="Uren; alleen B1-route en asielstatushouder."
+    )
+    startdatum_bijstand: dt.date | None = Field(
+        None, description="Start van de bijstand; verplicht bij ontzorging (zes maanden vanaf)."
+    )
+    verblijfsvergunning_asiel_bepaalde_tijd: bool | None = Field(
+        None, description="Verplicht (en waar) bij ontzorging."
     )
 
 
@@ -178,6 +186,8 @@ class PipVersie(ApiModel):
     geschatte_intensiteit: int | None
     binnen_tien_weken: bool
     is_eerste_pip: bool
+    startdatum_bijstand: dt.date | None
+    verblijfsvergunning_asiel_bepaalde_tijd: bool | None
 
 
 class Opschorting(ApiModel):

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import ClassVar
+from typing import Any, ClassVar
 from uuid import UUID, uuid5
 
 from eventsourcing.domain import event
@@ -80,6 +80,8 @@ class PIPVersie:
     geschatte_intensiteit: int | None
     binnen_tien_weken: bool
     is_eerste_pip: bool
+    startdatum_bijstand: dt.date | None = None
+    verblijfsvergunning_asiel_bepaalde_tijd: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -212,6 +214,9 @@ class Inburgeringstraject(GemeenteAggregate):
         self.vrijstellingen: list[Vrijstelling] = []
         self.ontheffingen: list[Ontheffing] = []
         self.voldaan: tuple[VoldaanGrond, dt.date] | None = None
+        # The uiterste datum / einddatum already signalled, so each is signalled once.
+        self.pip_termijn_gesignaleerd: dt.date | None = None
+        self.termijneinde_gesignaleerd: dt.date | None = None
 
     def _concept(self, doelgroep: str, start: str, vestigingsdatum: str | None) -> None:
         self.doelgroep = Doelgroep(doelgroep)
@@ -341,7 +346,11 @@ class Inburgeringstraject(GemeenteAggregate):
         begeleiding: str,
         ontzorging: bool,
         geschatte_intensiteit: int | None,
+        startdatum_bijstand: dt.date | None = None,
+        verblijfsvergunning_asiel_bepaalde_tijd: bool | None = None,
     ) -> None:
+        """A beschikking; with ontzorging it also carries what the ontzorging service
+        starts from: the start of the bijstand and the asylum permit (art. 56a Pw)."""
         self._check_niet_voldaan()
         if niveau is None and leerroute in (Leerroute.B1, Leerroute.ONDERWIJS):
             niveau = Niveau.B1  # DUO README: Niveau (B1 when omitted)
@@ -370,6 +379,10 @@ class Inburgeringstraject(GemeenteAggregate):
             lambda: rules.check_map_in_pip(leerroute, map),
             lambda: rules.check_pvt_intensiteit(pvt_intensiteit_uren),
             lambda: rules.check_ontzorging(self.doelgroep, ontzorging),
+            lambda: rules.check_bijstand_bij_ontzorging(ontzorging, startdatum_bijstand),
+            lambda: rules.check_verblijfsvergunning_bij_ontzorging(
+                ontzorging, verblijfsvergunning_asiel_bepaalde_tijd
+            ),
             lambda: rules.check_leerroute_wijziging(
                 None if huidige is None else huidige.leerroute,
                 leerroute,
@@ -396,6 +409,10 @@ class Inburgeringstraject(GemeenteAggregate):
             uiterste_datum_pip=self.uiterste_datum_pip.isoformat(),
             binnen_tien_weken=binnen_tien_weken,
             is_eerste_pip=is_eerste,
+            inburgeraar_id=self.inburgeraar_id,
+            doelgroep=self.doelgroep.value,
+            startdatum_bijstand=_iso(startdatum_bijstand),
+            verblijfsvergunning_asiel_bepaalde_tijd=verblijfsvergunning_asiel_bepaalde_tijd,
         )
         if self.termijn_start is None:
             # art. 11: three years from the day after the first PIP; later PIPs keep it.
@@ -424,7 +441,12 @@ class Inburgeringstraject(GemeenteAggregate):
         ]
 
     class PIPVastgesteld(GemeenteAggregate.Event):
+        """The beschikking. v2 of the stored shape adds who it is for (inburgeraar, doelgroep)
+        and, with ontzorging, the start of the bijstand and the asylum permit: what the
+        ontzorging service starts from. PIPs set before say None."""
+
         persoonsgegevens: ClassVar[frozenset[str]] = frozenset({"begeleiding"})
+        class_version = 2
         pip_versie: int
         dagtekening: str
         leerroute: str
@@ -439,6 +461,20 @@ class Inburgeringstraject(GemeenteAggregate):
         uiterste_datum_pip: str
         binnen_tien_weken: bool
         is_eerste_pip: bool
+        inburgeraar_id: UUID | None = None
+        doelgroep: str | None = None
+        startdatum_bijstand: str | None = None
+        verblijfsvergunning_asiel_bepaalde_tijd: bool | None = None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            for veld in (
+                "inburgeraar_id",
+                "doelgroep",
+                "startdatum_bijstand",
+                "verblijfsvergunning_asiel_bepaalde_tijd",
+            ):
+                state[veld] = None
 
     @event(PIPVastgesteld)
     def _vastgesteld(
@@ -457,6 +493,10 @@ class Inburgeringstraject(GemeenteAggregate):
         uiterste_datum_pip: str,
         binnen_tien_weken: bool,
         is_eerste_pip: bool,
+        inburgeraar_id: UUID | None = None,
+        doelgroep: str | None = None,
+        startdatum_bijstand: str | None = None,
+        verblijfsvergunning_asiel_bepaalde_tijd: bool | None = None,
     ) -> None:
         self.pips.append(
             PIPVersie(
@@ -473,6 +513,8 @@ class Inburgeringstraject(GemeenteAggregate):
                 geschatte_intensiteit=geschatte_intensiteit,
                 binnen_tien_weken=binnen_tien_weken,
                 is_eerste_pip=is_eerste_pip,
+                startdatum_bijstand=_datum_of_niets(startdatum_bijstand),
+                verblijfsvergunning_asiel_bepaalde_tijd=verblijfsvergunning_asiel_bepaalde_tijd,
             )
         )
         self.status = Status.VASTGESTELD
@@ -514,6 +556,74 @@ class Inburgeringstraject(GemeenteAggregate):
         )
         self.verlengingen.append(verlenging)
         self.termijn_einde = verlenging.nieuwe_einddatum
+
+    # --- Passing time: signals, each once per date ------------------------------------
+
+    def pip_te_laat_vanaf(self) -> dt.date | None:
+        """The day the PIP becomes late (art. 15 Wi2021, art. 5.3 Besluit): the day after
+        the uiterste datum, while no PIP is set and this uiterste datum was not signalled.
+        Waiting for third parties moves the uiterste datum, and so a new signal."""
+        if self.pips or self.voldaan is not None:
+            return None
+        if self.pip_termijn_gesignaleerd == self.uiterste_datum_pip:
+            return None
+        return self.uiterste_datum_pip + dt.timedelta(days=1)
+
+    def termijn_bijna_af_vanaf(self) -> dt.date | None:
+        """The first day the inburgeringstermijn ends within two months (art. 11 Wi2021;
+        DUO README MAP/PVT), while it runs and this einddatum was not signalled. DUO's
+        extension moves the einddatum, and so a new signal."""
+        einde = self.termijn_einde
+        if einde is None or self.voldaan is not None or self.termijneinde_gesignaleerd == einde:
+            return None
+        return rules.eerste_dag_binnen_twee_maanden(einde)
+
+    def agenda(self) -> dict[str, dt.date]:
+        """The signals still to come and the day each is due: what the deadline index keeps,
+        so the timer loads only trajecten with something due."""
+        punten = {
+            "PIPTermijnVerstreken": self.pip_te_laat_vanaf(),
+            "InburgeringstermijnLooptBijnaAf": self.termijn_bijna_af_vanaf(),
+        }
+        return {signaal: dag for signaal, dag in punten.items() if dag is not None}
+
+    def signaleer_verstreken_termijnen(self, peildatum: dt.date) -> None:
+        """Passing time as events: what is due on `peildatum` and not yet signalled."""
+        rules.check_niet_in_toekomst(peildatum, today(), "peildatum")
+        if self.pip_te_laat_vanaf() is not None and rules.pip_termijn_verstreken(
+            self.uiterste_datum_pip, peildatum
+        ):
+            self._pip_termijn_verstreken(
+                inburgeraar_id=self.inburgeraar_id,
+                datum_start_inburgeringsplicht=self.datum_start_inburgeringsplicht.isoformat(),
+                uiterste_datum_pip=self.uiterste_datum_pip.isoformat(),
+                peildatum=peildatum.isoformat(),
+            )
+        einde = self.termijn_einde
+        if (
+            einde is not None
+            and self.termijn_bijna_af_vanaf() is not None
+            and rules.eindigt_binnen_twee_maanden(einde, peildatum)
+        ):
+            self._termijn_loopt_bijna_af(
+                inburgeraar_id=self.inburgeraar_id,
+                einddatum=einde.isoformat(),
+                peildatum=peildatum.isoformat(),
+            )
+
+    @event("PIPTermijnVerstreken")
+    def _pip_termijn_verstreken(
+        self,
+        inburgeraar_id: UUID,
+        datum_start_inburgeringsplicht: str,
+        uiterste_datum_pip: str,
+        peildatum: str,
+    ) -> None:
+        self.pip_termijn_gesignaleerd = _datum(uiterste_datum_pip)
+
+    @event("InburgeringstermijnLooptBijnaAf")
+    def _termijn_loopt_bijna_af(self, inburgeraar_id: UUID, einddatum: str, peildatum: str) -> None:
+        self.termijneinde_gesignaleerd = _datum(einddatum)
 
     # --- Hours, afschalen, progress ---------------------------------------------------
 

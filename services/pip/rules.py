@@ -24,6 +24,10 @@ TIEN_WEKEN = "art. 15 Wi2021, art. 5.3 Besluit inburgering 2021"
 TERMIJN = "art. 11 Wi2021"
 AFSCHALEN = "art. 32 Wi2021, art. 5.5 Besluit inburgering 2021"
 LEERROUTES = "domain.md: Leerroutes"
+ONTZORGING = (
+    "art. 56a Participatiewet; domain.md stap 3 en 8 (bij bijstand bevat het PIP het besluit "
+    "over ontzorging)"
+)
 
 TIEN_WEKEN_DAGEN = 70
 VERLENGING_NA_INFORMATIE_DAGEN = 14
@@ -245,6 +249,16 @@ class PVTIntensiteitTeLaag(Regel):
 class OntzorgingAlleenVoorAsielstatushouders(Regel):
     bron = "art. 56a Participatiewet (domain.md: Ontzorging)"
     standaard_veld = "ontzorging"
+
+
+class StartdatumBijstandOntbreekt(Regel):
+    bron = f"{ONTZORGING}: ontzorgen in de eerste zes maanden van de bijstand"
+    standaard_veld = "startdatumBijstand"
+
+
+class VerblijfsvergunningAsielOntbreekt(Regel):
+    bron = f"{ONTZORGING}: alleen met een verblijfsvergunning asiel voor bepaalde tijd"
+    standaard_veld = "verblijfsvergunningAsielBepaaldeTijd"
 
 
 class LeerrouteWijzigingNaAchttienMaanden(Regel):
@@ -477,6 +491,23 @@ def check_ontzorging(doelgroep: Doelgroep, ontzorging: bool) -> None:
         )
 
 
+def check_bijstand_bij_ontzorging(ontzorging: bool, startdatum_bijstand: dt.date | None) -> None:
+    if ontzorging and startdatum_bijstand is None:
+        raise StartdatumBijstandOntbreekt(
+            "Ontzorging volgt op bijstand: geef de startdatum van de bijstand op; daarvan "
+            "hangen de zes maanden ontzorgen af"
+        )
+
+
+def check_verblijfsvergunning_bij_ontzorging(ontzorging: bool, vergunning: bool | None) -> None:
+    if ontzorging and vergunning is not True:
+        reden = "geef op of" if vergunning is None else "alleen als"
+        raise VerblijfsvergunningAsielOntbreekt(
+            f"Ontzorging kan {reden} de inburgeraar een verblijfsvergunning asiel voor "
+            "bepaalde tijd heeft"
+        )
+
+
 def check_leerroute_wijziging(
     huidige: Leerroute | None,
     nieuwe: Leerroute,
@@ -587,7 +618,7 @@ def check_geen_verwijtbaarheid_binnen_termijn(
 def check_verwijtbaar_nee(
     einde: dt.date, verwijtbaar: Verwijtbaar | None, vandaag: dt.date
 ) -> None:
-    if verwijtbaar is Verwijtbaar.NEE and einde > add_months(vandaag, 2):
+    if verwijtbaar is Verwijtbaar.NEE and not eindigt_binnen_twee_maanden(einde, vandaag):
         raise VerwijtbaarNeeNietToegestaan(
             f"'Nee' mag alleen als de termijn binnen twee maanden eindigt (einde {einde})"
         )
@@ -689,3 +720,28 @@ def check_afgerond(ontbrekend: list[str], leerroute: Leerroute) -> None:
         f"De {leerroute}-route is nog niet afgerond: {', '.join(ontbrekend)}",
         ontbrekend=ontbrekend,
     )
+
+
+# --- Passing time: when a signal is due ---------------------------------------------------
+
+
+def pip_termijn_verstreken(uiterste_datum: dt.date, peildatum: dt.date) -> bool:
+    """art. 15 Wi2021, art. 5.3 Besluit: the PIP is set on or before the uiterste datum
+    (ten weeks, or two weeks after third-party information); from the next day it is late.
+    DUO raises SS126 then; the gemeente knows it first."""
+    return peildatum > uiterste_datum
+
+
+def eindigt_binnen_twee_maanden(einde: dt.date, peildatum: dt.date) -> bool:
+    """DUO README, MAP/PVT: the inburgeringstermijn "is verstreken of eindigt binnen 2
+    maanden" (from then on DUO accepts a culpability flag)."""
+    return einde <= add_months(peildatum, 2)
+
+
+def eerste_dag_binnen_twee_maanden(einde: dt.date) -> dt.date:
+    """The first peildatum on which `eindigt_binnen_twee_maanden(einde, peildatum)` holds
+    (calendar months: the 31st minus two months may land on the 29th or 30th)."""
+    dag = add_months(einde, -2)
+    while not eindigt_binnen_twee_maanden(einde, dag):
+        dag += dt.timedelta(days=1)
+    return dag

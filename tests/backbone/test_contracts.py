@@ -442,6 +442,8 @@ def pip_story() -> Iterator[DomainEvent]:
         begeleiding="Taalmaatje via VluchtelingenWerk",
         ontzorging=True,
         geschatte_intensiteit=600,
+        startdatum_bijstand=D(2025, 12, 1),
+        verblijfsvergunning_asiel_bepaalde_tijd=True,
     )
     t.verleng_termijn(
         reden=r.VerlengingReden.BEVALLING, nieuwe_einddatum=D(2029, 6, 15), toelichting="zwanger"

@@ -385,6 +385,36 @@ def test_a_late_pip_is_accepted_and_marked_late(client: TestClient, kr: dict[str
     assert pip["actuelePip"]["binnenTienWeken"] is False
 
 
+def test_a_pip_with_ontzorging_states_the_bijstand_and_the_asylum_permit(
+    client: TestClient, kr: dict[str, str]
+) -> None:
+    """art. 56a Participatiewet, domain.md steps 3 and 8: the beschikking with ontzorging
+    names the start of the bijstand and the temporary asylum permit, or is refused naming
+    both fields."""
+    url = maak_concept(client, kr)
+    fout = client.post(f"{url}/vaststellingen", json=vaststelling(ontzorging=True), headers=kr)
+    assert fout.status_code == 400, fout.text
+    assert fout.headers["content-type"] == PROBLEM
+    assert {(p["name"], p["code"]) for p in fout.json()["invalidParams"]} == {
+        ("startdatumBijstand", "StartdatumBijstandOntbreekt"),
+        ("verblijfsvergunningAsielBepaaldeTijd", "VerblijfsvergunningAsielOntbreekt"),
+    }
+
+    pip = post(
+        client,
+        f"{url}/vaststellingen",
+        vaststelling(
+            ontzorging=True,
+            startdatumBijstand="2025-12-01",
+            verblijfsvergunningAsielBepaaldeTijd=True,
+        ),
+        kr,
+    )
+    assert pip["actuelePip"]["ontzorging"] is True
+    assert pip["actuelePip"]["startdatumBijstand"] == "2025-12-01"
+    assert pip["actuelePip"]["verblijfsvergunningAsielBepaaldeTijd"] is True
+
+
 def test_afschalen_and_a_termijn_extension_through_http(
     client: TestClient, kr: dict[str, str]
 ) -> None:

@@ -167,8 +167,16 @@ def test_a_draft_pip_carries_the_advice_and_can_be_edited_until_it_is_set() -> N
 def test_a_set_pip_is_a_beschikking_with_all_its_content_and_starts_the_termijn() -> None:
     """art. 15 and art. 11 Wi2021: PIPVastgesteld, then the termijn from the next day."""
     traject = concept()
-    traject.vaststellen(**pip(geschatte_intensiteit=600, ontzorging=True))
-    assert gebeurtenissen(traject) == [
+    traject.vaststellen(
+        **pip(
+            geschatte_intensiteit=600,
+            ontzorging=True,
+            startdatum_bijstand=D(2025, 12, 1),
+            verblijfsvergunning_asiel_bepaalde_tijd=True,
+        )
+    )
+    events = traject.collect_events()
+    assert [type(e).__name__ for e in events] == [
         "PIPOpgesteld",
         "PIPVastgesteld",
         "InburgeringstermijnGestart",
@@ -178,7 +186,15 @@ def test_a_set_pip_is_a_beschikking_with_all_its_content_and_starts_the_termijn(
     assert (actueel.versie, actueel.leerroute, actueel.niveau) == (1, Leerroute.B1, Niveau.B1)
     assert actueel.is_eerste_pip and actueel.binnen_tien_weken and actueel.ontzorging
     assert actueel.geschatte_intensiteit == 600
+    assert actueel.startdatum_bijstand == D(2025, 12, 1)
     assert (traject.termijn_start, traject.termijn_einde) == (TERMIJN_START, TERMIJN_EINDE)
+    vastgesteld = vars(events[1])
+    assert (vastgesteld["inburgeraar_id"], vastgesteld["doelgroep"]) == (
+        traject.inburgeraar_id,
+        "asielstatushouder",
+    ), "the beschikking says whom it is for: what the ontzorging service starts from"
+    assert vastgesteld["startdatum_bijstand"] == "2025-12-01"
+    assert vastgesteld["verblijfsvergunning_asiel_bepaalde_tijd"] is True
 
 
 @pytest.mark.parametrize("leerroute", [Leerroute.B1, Leerroute.ONDERWIJS])
@@ -304,6 +320,38 @@ def test_ontzorging_is_only_for_asielstatushouders() -> None:
         concept(Doelgroep.OVERIGE_MIGRANT).vaststellen,
         **pip(ontzorging=True),
     )
+
+
+def test_ontzorging_in_the_pip_names_the_start_of_the_bijstand() -> None:
+    """art. 56a Participatiewet, domain.md steps 3 and 8: the PIP of someone on bijstand
+    carries the ontzorging decision, and the six months run from the start of the bijstand."""
+    refused(
+        rules.StartdatumBijstandOntbreekt,
+        concept().vaststellen,
+        **pip(ontzorging=True, verblijfsvergunning_asiel_bepaalde_tijd=True),
+    )
+
+
+@pytest.mark.parametrize("vergunning", [None, False])
+def test_ontzorging_needs_a_temporary_asylum_permit(vergunning: bool | None) -> None:
+    """art. 56a Participatiewet: ontzorgen is for a verblijfsvergunning asiel voor bepaalde
+    tijd; the beschikking states it (unknown or absent: refused)."""
+    exc = refused(
+        rules.VerblijfsvergunningAsielOntbreekt,
+        concept().vaststellen,
+        **pip(
+            ontzorging=True,
+            startdatum_bijstand=D(2025, 12, 1),
+            verblijfsvergunning_asiel_bepaalde_tijd=vergunning,
+        ),
+    )
+    assert exc.bron and "56a" in exc.bron
+
+
+def test_a_pip_without_ontzorging_needs_no_bijstand_details() -> None:
+    """art. 56a Participatiewet: the bijstand details belong to the ontzorging decision."""
+    traject = vastgesteld(ontzorging=False)
+    assert traject.actuele_pip is not None and traject.actuele_pip.startdatum_bijstand is None
 
 
 def test_every_violation_of_one_vaststelling_is_reported_at_once() -> None:

@@ -14,7 +14,14 @@ pytestmark = pytest.mark.foundation
 
 REPO = Path(__file__).resolve().parents[2]
 COMPOSE = REPO / "deploy" / "compose.yaml"
-SECRETS = {"JWT_SECRET": "x" * 32, "POSTGRES_PASSWORD": "pw", "APP_DB_PASSWORD": "pw"}
+SECRETS = {
+    "JWT_SECRET": "x" * 32,
+    "BSN_INDEX_SLEUTEL": "y" * 32,
+    "PSEUDONYM_KEY": "z" * 32,
+    "POSTGRES_PASSWORD": "pw",
+    "APP_DB_PASSWORD": "pw",
+    "GEMEENTEN": "GM0222,GM0197",
+}
 
 
 def compose_cli_available() -> bool:
@@ -37,6 +44,7 @@ def test_compose_describes_three_kraft_brokers_postgres_and_the_services() -> No
         command = services[name]["command"]
         assert f"services.{name}.main:create_app" in command
         assert "--factory" in command
+        assert services[f"{name}-worker"]["command"][-1] == f"services.{name}.worker"
 
 
 def test_compose_config_parses_with_the_docker_cli_and_requires_the_secrets() -> None:
@@ -108,3 +116,33 @@ def test_starting_the_services_while_they_run_changes_nothing(
         )
         assert result.returncode == 0, result.stderr
         assert expected in result.stdout
+
+
+def test_the_production_environment_of_compose_is_accepted_and_needs_every_secret(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """What compose gives the services loads into their settings; a missing secret is
+    refused with its name, never replaced by the development default."""
+    from pydantic import ValidationError
+
+    from services.intake.config import IntakeSettings
+
+    compose = yaml.safe_load(COMPOSE.read_text())
+    environment = compose["x-platform"]["environment"]
+    for key in list(os.environ):
+        if key.isupper() and key in {*environment, "DATA_DIR", "DATABASE_SCHEMA"}:
+            monkeypatch.delenv(key)
+    for key, value in environment.items():
+        for name, secret in SECRETS.items():
+            value = str(value).replace(f"${{{name}:?set {name}}}", secret)
+        monkeypatch.setenv(key, value)
+    settings = IntakeSettings()
+    assert settings.environment == "production"
+    assert settings.jwt_secret is not None
+    assert settings.jwt_secret.get_secret_value() == SECRETS["JWT_SECRET"]
+    assert settings.gemeenten == ["GM0222", "GM0197"]
+    for secret in ("JWT_SECRET", "BSN_INDEX_SLEUTEL", "PSEUDONYM_KEY", "GEMEENTEN"):
+        with monkeypatch.context() as m:
+            m.delenv(secret)
+            with pytest.raises(ValidationError, match=secret):
+                IntakeSettings()

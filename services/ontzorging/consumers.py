@@ -1,0 +1,57 @@
+"""What the ontzorging service does with other services' events: a PIP beschikking that
+decides to ontzorg starts the ontzorging. Translate and dispatch only; whether it may start
+is the aggregate's rule (art. 56a Participatiewet), and a refusal becomes a dead letter."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+from uuid import UUID
+
+from services.berichten import OnleesbaarBericht, vereist
+from services.ontzorging.application import OntzorgingApplication
+from services.ontzorging.domainmodel import Doelgroep, OntzorgingBestaatAl
+
+log = logging.getLogger(__name__)
+
+PIP_VASTGESTELD = "nl.inburgering.pip.pip-vastgesteld.v1"
+
+
+class OntzorgingPolicy:
+    def __init__(self, application: OntzorgingApplication) -> None:
+        self.application = application
+
+    def handles(self, ce_type: str) -> bool:
+        return ce_type == PIP_VASTGESTELD
+
+    def handle(self, cloudevent: dict[str, Any]) -> None:
+        data = cloudevent["data"]
+        if data.get("ontzorging") is not True:
+            return
+        gemeente = cloudevent["gemeente"]
+        vereist(cloudevent, "inburgeraarId", "doelgroep", "dagtekening", "startdatumBijstand")
+        try:
+            start = {
+                "gemeente": gemeente,
+                "inburgeraar_id": UUID(data["inburgeraarId"]),
+                "pip_id": UUID(cloudevent["subject"]),
+                "doelgroep": Doelgroep(data["doelgroep"]),
+                # The PIP names the start of the bijstand only for someone on bijstand.
+                "ontvangt_bijstand": True,
+                "verblijfsvergunning_asiel_bepaalde_tijd": bool(
+                    data["verblijfsvergunningAsielBepaaldeTijd"]
+                ),
+                "startdatum_bijstand": dt.date.fromisoformat(data["startdatumBijstand"]),
+                # The PIP is the beschikking that decides to ontzorg.
+                "beschikkingsdatum": dt.date.fromisoformat(data["dagtekening"]),
+                # Given later, at the ontzorging service's own endpoint.
+                "betaalmachtiging_gegeven": False,
+            }
+        except (KeyError, TypeError, ValueError) as e:
+            raise OnleesbaarBericht(f"{cloudevent['type']} {cloudevent['id']}: {e!r}") from e
+        try:
+            self.application.start_ontzorging(gemeenten=[gemeente], **start)
+        except OntzorgingBestaatAl:
+            # A later PIP repeating the decision, or a start by hand: one ontzorging stands.
+            log.info("Ontzorging of %s in %s exists already", start["inburgeraar_id"], gemeente)

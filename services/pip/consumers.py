@@ -1,0 +1,63 @@
+"""What the PIP service does with other services' events: a finished brede intake opens a
+concept-PIP with the advised leerroute. Translate and dispatch only; the rules live in the
+aggregate."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+from uuid import UUID
+
+from services.berichten import OnleesbaarBericht, vereist
+from services.pip.application import PipApplication
+from services.pip.rules import Doelgroep, Leerroute, TrajectBestaatAl
+
+log = logging.getLogger(__name__)
+
+INTAKE_AFGEROND = "nl.inburgering.intake.intake-afgerond.v1"
+
+
+class PipPolicy:
+    def __init__(self, application: PipApplication) -> None:
+        self.application = application
+
+    def handles(self, ce_type: str) -> bool:
+        return ce_type == INTAKE_AFGEROND
+
+    def handle(self, cloudevent: dict[str, Any]) -> None:
+        data = cloudevent["data"]
+        gemeente = cloudevent["gemeente"]
+        vereist(
+            cloudevent,
+            "inburgeraarId",
+            "gemeente",
+            "doelgroep",
+            "datumStartInburgeringsplicht",
+            "leerroute",
+        )
+        try:
+            concept = {
+                "gemeente": data["gemeente"],
+                "inburgeraar_id": UUID(data["inburgeraarId"]),
+                "doelgroep": Doelgroep(data["doelgroep"]),
+                "datum_start_inburgeringsplicht": dt.date.fromisoformat(
+                    data["datumStartInburgeringsplicht"]
+                ),
+                "vestigingsdatum": _datum(data.get("vestigingsdatum")),
+                "geadviseerde_leerroute": Leerroute(data["leerroute"]),
+            }
+        except (KeyError, TypeError, ValueError) as e:
+            raise OnleesbaarBericht(f"{cloudevent['type']} {cloudevent['id']}: {e!r}") from e
+        try:
+            # The consumer acts for the gemeente whose event it is, never for another.
+            self.application.stel_concept_op(gemeenten=[gemeente], **concept)
+        except TrajectBestaatAl:
+            # A klantregisseur drafted (or even set) this PIP by hand before the intake
+            # ended: theirs stands; the advice is in the intake for them to read.
+            wie = concept["inburgeraar_id"], concept["gemeente"]
+            log.info("PIP for %s in %s exists; IntakeAfgerond changes nothing", *wie)
+
+
+def _datum(iso: str | None) -> dt.date | None:
+    return None if iso is None else dt.date.fromisoformat(iso)

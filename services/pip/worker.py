@@ -1,0 +1,91 @@
+"""Composition root of the PIP service's worker: the choreography consumer (IntakeAfgerond
+opens a concept-PIP), the deadline projection and the timer, and in Kafka mode the relay.
+
+    python -m services.pip.worker      # Kafka mode, until SIGTERM
+
+The embedded platform (`services.embedded`) runs the same consumers and timers in a
+background thread, with a LogSource on the intake application instead of Kafka."""
+
+from __future__ import annotations
+
+import functools
+from uuid import UUID
+
+from eventsourcing.application import Application
+
+from services.deadlines import DeadlineProjection, Klok
+from services.pip.application import PipApplication
+from services.pip.config import PipSettings
+from services.pip.consumers import PipPolicy
+from services.runtime import (
+    BackgroundLoop,
+    Task,
+    block_stop_signals,
+    configure_logging,
+    ensure_service_topics,
+    kafka_source,
+    relay_task,
+    run_until_sigterm,
+)
+from shared.config import PlatformSettings
+from shared.consumer import Consumer, DeadLetters, LoggedDeadLetters, LogSource
+
+SERVICE = "pip"
+UPSTREAM = "intake"
+
+
+def build_application(settings: PipSettings) -> PipApplication:
+    return PipApplication(env=settings.event_store_env(PipApplication.name))
+
+
+def build_consumers(
+    settings: PlatformSettings,
+    application: PipApplication,
+    *,
+    intake: Application[UUID] | None = None,
+    dead_letters: DeadLetters | None = None,
+) -> list[Consumer]:
+    """Kafka mode: the intake topics of the served gemeenten. Embedded: the intake log."""
+    policy = PipPolicy(application)
+    if settings.platform_mode == "kafka":
+        source, letters = kafka_source(settings, UPSTREAM)
+        return [Consumer(application, source, policy, dead_letters or letters)]
+    if intake is None:
+        raise ValueError("Embedded mode reads the intake application's log: pass intake=")
+    letters_ = dead_letters or LoggedDeadLetters()
+    return [Consumer(application, LogSource(intake), policy, letters_)]
+
+
+def build_timers(settings: PlatformSettings, application: PipApplication) -> list[Task]:
+    """The deadline projection over the PIP's own log, and the Klok that signals."""
+    signaleer = functools.partial(
+        application.signaleer_verstreken_termijnen, gemeenten=settings.gemeenten
+    )
+    return [DeadlineProjection(application, application.deadlines), Klok([signaleer])]
+
+
+def build_worker(settings: PipSettings) -> tuple[PipApplication, BackgroundLoop]:
+    """Kafka mode: relay, consumers and timers of the PIP service in one loop."""
+    application = build_application(settings)
+    tasks: list[Task] = [
+        relay_task(settings, application),
+        *build_consumers(settings, application),
+        *build_timers(settings, application),
+    ]
+    return application, BackgroundLoop(tasks)
+
+
+def main() -> None:
+    block_stop_signals()
+    configure_logging()
+    settings = PipSettings(platform_mode="kafka")
+    ensure_service_topics(settings, SERVICE, UPSTREAM)
+    application, loop = build_worker(settings)
+    try:
+        run_until_sigterm(loop)
+    finally:
+        application.close()
+
+
+if __name__ == "__main__":
+    main()
