@@ -561,15 +561,6 @@ def run_to_the_end(consumer: Consumer, servers: str, topic: str) -> int:
     return handled
 
 
-@pytest.fixture
-def clients() -> Iterator[list[Any]]:
-    """The Kafka clients a test makes, closed after it."""
-    made: list[Any] = []
-    yield made
-    for client in made:
-        client.close()
-
-
 def relay(
     settings: PlatformSettings, application: GemeenteApplication, clients: list[Any]
 ) -> Relay:
