@@ -10,15 +10,24 @@ from __future__ import annotations
 import logging
 import signal
 import threading
-from collections.abc import Sequence
-from typing import Protocol
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
 from uuid import UUID
 
 from eventsourcing.application import Application
 
+from shared.application import GemeenteApplication
 from shared.bus import ensure_topics, make_consumer, make_producer
 from shared.config import PlatformSettings
-from shared.consumer import KafkaDeadLetters, KafkaSource
+from shared.consumer import (
+    Consumer,
+    DeadLetters,
+    KafkaDeadLetters,
+    KafkaSource,
+    LoggedDeadLetters,
+    LogSource,
+    Policy,
+)
 from shared.contracts import validate_cloudevent
 from shared.positions import position_store
 from shared.relay import Relay
@@ -181,3 +190,39 @@ def ensure_service_topics(settings: PlatformSettings, *services: str) -> None:
     """The served gemeenten's topics of these services, and their dead-letter topics."""
     topics = [gemeente_topic(g, s) for g in settings.gemeenten for s in services]
     ensure_topics(settings.kafka_bootstrap_servers, [*topics, *map(dead_letter_topic, topics)])
+
+
+def choreography_consumer(
+    settings: PlatformSettings,
+    application: GemeenteApplication,
+    policy: Policy,
+    upstream: str,
+    upstream_application: Application[UUID] | None,
+    dead_letters: DeadLetters | None = None,
+) -> Consumer:
+    """The one consumer code path, two sources: Kafka mode reads the `upstream` service's
+    topics of the served gemeenten, the embedded default reads its log directly."""
+    if settings.platform_mode == "kafka":
+        source, letters = kafka_source(settings, upstream)
+        return Consumer(application, source, policy, dead_letters or letters)
+    if upstream_application is None:
+        raise ValueError(f"Embedded mode reads the {upstream} application's log: pass it")
+    source_ = LogSource(upstream_application)
+    return Consumer(application, source_, policy, dead_letters or LoggedDeadLetters())
+
+
+def serve(
+    settings: PlatformSettings,
+    service: str,
+    upstreams: Sequence[str],
+    build_worker: Callable[[Any], tuple[Application[UUID], BackgroundLoop]],
+) -> None:
+    """The body of `python -m services.<service>.worker`: Kafka mode until SIGTERM."""
+    block_stop_signals()
+    configure_logging()
+    ensure_service_topics(settings, service, *upstreams)
+    application, loop = build_worker(settings)
+    try:
+        run_until_sigterm(loop)
+    finally:
+        application.close()

@@ -9,15 +9,7 @@ from __future__ import annotations
 
 from services.intake.application import IntakeApplication
 from services.intake.config import IntakeSettings
-from services.runtime import (
-    BackgroundLoop,
-    Task,
-    block_stop_signals,
-    configure_logging,
-    ensure_service_topics,
-    relay_task,
-    run_until_sigterm,
-)
+from services.runtime import BackgroundLoop, Task, relay_task, serve
 from shared.config import PlatformSettings
 from shared.consumer import Consumer
 
@@ -44,15 +36,7 @@ def build_worker(settings: IntakeSettings) -> tuple[IntakeApplication, Backgroun
 
 
 def main() -> None:
-    block_stop_signals()
-    configure_logging()
-    settings = IntakeSettings(platform_mode="kafka")
-    ensure_service_topics(settings, SERVICE)
-    application, loop = build_worker(settings)
-    try:
-        run_until_sigterm(loop)
-    finally:
-        application.close()
+    serve(IntakeSettings(platform_mode="kafka"), SERVICE, [], build_worker)
 
 
 if __name__ == "__main__":

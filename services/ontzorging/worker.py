@@ -21,15 +21,12 @@ from services.ontzorging.consumers import OntzorgingPolicy
 from services.runtime import (
     BackgroundLoop,
     Task,
-    block_stop_signals,
-    configure_logging,
-    ensure_service_topics,
-    kafka_source,
+    choreography_consumer,
     relay_task,
-    run_until_sigterm,
+    serve,
 )
 from shared.config import PlatformSettings
-from shared.consumer import Consumer, DeadLetters, LoggedDeadLetters, LogSource
+from shared.consumer import Consumer, DeadLetters
 
 SERVICE = "ontzorging"
 UPSTREAM = "pip"
@@ -47,14 +44,11 @@ def build_consumers(
     dead_letters: DeadLetters | None = None,
 ) -> list[Consumer]:
     """Kafka mode: the PIP topics of the served gemeenten. Embedded: the PIP log."""
-    policy = OntzorgingPolicy(application)
-    if settings.platform_mode == "kafka":
-        source, letters = kafka_source(settings, UPSTREAM)
-        return [Consumer(application, source, policy, dead_letters or letters)]
-    if pip is None:
-        raise ValueError("Embedded mode reads the PIP application's log: pass pip=")
-    letters_ = dead_letters or LoggedDeadLetters()
-    return [Consumer(application, LogSource(pip), policy, letters_)]
+    return [
+        choreography_consumer(
+            settings, application, OntzorgingPolicy(application), UPSTREAM, pip, dead_letters
+        )
+    ]
 
 
 def build_timers(settings: PlatformSettings, application: OntzorgingApplication) -> list[Task]:
@@ -77,15 +71,7 @@ def build_worker(settings: OntzorgingSettings) -> tuple[OntzorgingApplication, B
 
 
 def main() -> None:
-    block_stop_signals()
-    configure_logging()
-    settings = OntzorgingSettings(platform_mode="kafka")
-    ensure_service_topics(settings, SERVICE, UPSTREAM)
-    application, loop = build_worker(settings)
-    try:
-        run_until_sigterm(loop)
-    finally:
-        application.close()
+    serve(OntzorgingSettings(platform_mode="kafka"), SERVICE, [UPSTREAM], build_worker)
 
 
 if __name__ == "__main__":

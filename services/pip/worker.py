@@ -20,15 +20,12 @@ from services.pip.consumers import PipPolicy
 from services.runtime import (
     BackgroundLoop,
     Task,
-    block_stop_signals,
-    configure_logging,
-    ensure_service_topics,
-    kafka_source,
+    choreography_consumer,
     relay_task,
-    run_until_sigterm,
+    serve,
 )
 from shared.config import PlatformSettings
-from shared.consumer import Consumer, DeadLetters, LoggedDeadLetters, LogSource
+from shared.consumer import Consumer, DeadLetters
 
 SERVICE = "pip"
 UPSTREAM = "intake"
@@ -46,14 +43,11 @@ def build_consumers(
     dead_letters: DeadLetters | None = None,
 ) -> list[Consumer]:
     """Kafka mode: the intake topics of the served gemeenten. Embedded: the intake log."""
-    policy = PipPolicy(application)
-    if settings.platform_mode == "kafka":
-        source, letters = kafka_source(settings, UPSTREAM)
-        return [Consumer(application, source, policy, dead_letters or letters)]
-    if intake is None:
-        raise ValueError("Embedded mode reads the intake application's log: pass intake=")
-    letters_ = dead_letters or LoggedDeadLetters()
-    return [Consumer(application, LogSource(intake), policy, letters_)]
+    return [
+        choreography_consumer(
+            settings, application, PipPolicy(application), UPSTREAM, intake, dead_letters
+        )
+    ]
 
 
 def build_timers(settings: PlatformSettings, application: PipApplication) -> list[Task]:
@@ -76,15 +70,7 @@ def build_worker(settings: PipSettings) -> tuple[PipApplication, BackgroundLoop]
 
 
 def main() -> None:
-    block_stop_signals()
-    configure_logging()
-    settings = PipSettings(platform_mode="kafka")
-    ensure_service_topics(settings, SERVICE, UPSTREAM)
-    application, loop = build_worker(settings)
-    try:
-        run_until_sigterm(loop)
-    finally:
-        application.close()
+    serve(PipSettings(platform_mode="kafka"), SERVICE, [UPSTREAM], build_worker)
 
 
 if __name__ == "__main__":
