@@ -48,6 +48,10 @@ class Received:
 class EventSource(Protocol):
     def poll(self, positions: Positions, max_records: int) -> list[Received]: ...
 
+    def rewind(self, positions: Positions) -> None:
+        """Forget what was polled but not committed (a source that reads from the stored
+        positions on every poll has nothing to forget)."""
+
 
 class DeadLetters(Protocol):
     def send(self, reason: str, cloudevent: dict[str, Any] | None, raw: Any = None) -> None: ...
@@ -95,6 +99,12 @@ class LogSource:
             for position, cloudevent in self.log.read(positions(self.name), max_records)
         ]
 
+    def rewind(self, positions: Positions) -> None:
+        """Every poll reads from the stored position: nothing to forget."""
+
+    def backlog(self, positions: Positions) -> int:
+        return max(0, self.log.head() - positions(self.name))
+
 
 Validator = Callable[[dict[str, Any]], None]
 
@@ -132,6 +142,17 @@ class KafkaSource:
         for partition in partitions - self._assigned:
             self.consumer.seek(partition, positions(self.tracking_name(partition)))
         self._assigned = partitions
+
+    def backlog(self, positions: Positions) -> int:
+        """Records on the assigned topics not yet behind the stored positions."""
+        self._assign(positions)
+        ends = self.consumer.end_offsets(sorted(self._assigned))
+        return sum(max(0, end - positions(self.tracking_name(p))) for p, end in ends.items())
+
+    def rewind(self, positions: Positions) -> None:
+        """Back to the stored positions, after a batch that was not committed."""
+        for partition in self._assigned:
+            self.consumer.seek(partition, positions(self.tracking_name(partition)))
 
     def poll(self, positions: Positions, max_records: int) -> list[Received]:
         self._assign(positions)
@@ -187,8 +208,12 @@ class Consumer:
     def run_once(self, max_records: int = 100) -> int:
         """Process what the source has now; returns how many records were handled."""
         received = self.source.poll(self.position, max_records)
-        for item in received:
-            self.process(item)
+        try:
+            for item in received:
+                self.process(item)
+        except BaseException:
+            self.source.rewind(self.position)
+            raise
         return len(received)
 
     def run_until_idle(self, max_rounds: int = 1000) -> int:

@@ -136,3 +136,6 @@ class ListSource:
             for position, cloudevent in enumerate(self.cloudevents, start=1)
             if position > after
         ][:max_records]
+
+    def rewind(self, positions: Positions) -> None:
+        """Every poll reads from the stored position."""
