@@ -13,13 +13,14 @@ from eventsourcing.application import Application
 from fastapi import APIRouter, Depends, FastAPI, Header, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from shared.auth import AuthError, Forbidden, TokenVerifier
+from shared.auth import AuthError, CurrentPrincipal, Forbidden, Principal, Rol, TokenVerifier
 from shared.config import PlatformSettings
 from shared.domain import DomainError
+from shared.gemeenten import check_gemeentecode
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +34,23 @@ class ApiModel(BaseModel):
     model_config = ConfigDict(
         alias_generator=to_camel, populate_by_name=True, extra="forbid", frozen=True
     )
+
+
+Gemeentecode = Annotated[
+    str,
+    AfterValidator(check_gemeentecode),
+    Field(examples=["GM0222"], description="CBS-gemeentecode van 2024 (GMxxxx)"),
+]
+
+
+def behandelaar(principal: CurrentPrincipal) -> Principal:
+    """Case data (health included) is for the people handling the case: klantregisseurs and
+    teamleiders. Beleidsmedewerkers see figures, in the projections."""
+    principal.check_rol(Rol.KLANTREGISSEUR, Rol.TEAMLEIDER)
+    return principal
+
+
+Behandelaar = Annotated[Principal, Depends(behandelaar)]
 
 
 class Problem(BaseModel):

@@ -34,10 +34,8 @@ from services.intake.domainmodel import (
     VrijstellingReden,
     Werkervaring,
 )
-from shared.api import API_PREFIX, ApiModel, ExpectedVersion, etag
-from shared.auth import CurrentPrincipal, Principal, Rol
+from shared.api import API_PREFIX, ApiModel, Behandelaar, ExpectedVersion, Gemeentecode, etag
 from shared.bsn import is_geldig_bsn
-from shared.gemeenten import is_gemeentecode
 
 router = APIRouter(tags=["Inburgeraars en brede intake"])
 
@@ -51,17 +49,8 @@ def _geldig_bsn(value: str) -> str:
     return value
 
 
-def _bekende_gemeente(value: str) -> str:
-    if not is_gemeentecode(value):
-        raise ValueError("geen CBS-gemeentecode van 2024 (GMxxxx)")
-    return value
-
-
 Bsn = Annotated[
     str, AfterValidator(_geldig_bsn), Field(description="Burgerservicenummer (11-proef)")
-]
-Gemeentecode = Annotated[
-    str, AfterValidator(_bekende_gemeente), Field(examples=["GM0222"], description="CBS-code")
 ]
 Score = Annotated[str, Field(pattern=r"^\d{1,3},\d{2}$", examples=["62,50"])]
 
@@ -71,14 +60,7 @@ def _application(request: Request) -> IntakeApplication:
     return application
 
 
-def _behandelaar(principal: CurrentPrincipal) -> Principal:
-    # Case data (health included) is for the people handling the case, not for policy staff.
-    principal.check_rol(Rol.KLANTREGISSEUR, Rol.TEAMLEIDER)
-    return principal
-
-
 App = Annotated[IntakeApplication, Depends(_application)]
-Behandelaar = Annotated[Principal, Depends(_behandelaar)]
 
 
 # --- request bodies ---

@@ -18,13 +18,9 @@ from services.ontzorging.domainmodel import (
     RedenBeeindiging,
     iban_fout,
 )
-from shared.api import API_PREFIX, ApiModel, ExpectedVersion, etag
-from shared.auth import CurrentPrincipal, Principal, Rol
-from shared.gemeenten import check_gemeentecode
+from shared.api import API_PREFIX, ApiModel, Behandelaar, ExpectedVersion, Gemeentecode, etag
 
 router = APIRouter(tags=["Ontzorging"])
-
-CASE_ROLLEN = (Rol.KLANTREGISSEUR, Rol.TEAMLEIDER)
 
 
 def _geldige_iban(iban: str) -> str:
@@ -34,7 +30,6 @@ def _geldige_iban(iban: str) -> str:
     return iban
 
 
-Gemeentecode = Annotated[str, AfterValidator(check_gemeentecode)]
 Iban = Annotated[str, Field(examples=["NL91ABNA0417164300"]), AfterValidator(_geldige_iban)]
 Maand = Annotated[str, Field(pattern=MAAND_PATROON, examples=["2026-01"])]
 Eurocent = Annotated[StrictInt, Field(gt=0, description="Bedrag in eurocent")]
@@ -57,7 +52,7 @@ class PostInPad(StrEnum):
 
 
 class OntzorgingStarten(ApiModel):
-    gemeente: Gemeentecode = Field(examples=["GM0222"])
+    gemeente: Gemeentecode
     inburgeraar_id: UUID
     pip_id: UUID | None = None
     doelgroep: Doelgroep
@@ -179,11 +174,6 @@ def _app(request: Request) -> OntzorgingApplication:
     return application
 
 
-def _toegang(principal: Principal) -> list[str]:
-    principal.check_rol(*CASE_ROLLEN)
-    return sorted(principal.gemeenten)
-
-
 def _antwoord(overzicht: OntzorgingOverzicht, response: Response) -> OntzorgingResponse:
     response.headers.update(etag(overzicht.versie))
     return OntzorgingResponse.model_validate(overzicht, from_attributes=True)
@@ -191,9 +181,9 @@ def _antwoord(overzicht: OntzorgingOverzicht, response: Response) -> OntzorgingR
 
 @router.post("/ontzorgingen", status_code=201, summary="Ontzorging starten (beschikking)")
 def start_ontzorging(
-    body: OntzorgingStarten, request: Request, response: Response, principal: CurrentPrincipal
+    body: OntzorgingStarten, request: Request, response: Response, principal: Behandelaar
 ) -> OntzorgingResponse:
-    gemeenten = _toegang(principal)
+    gemeenten = sorted(principal.gemeenten)
     principal.check_gemeente(body.gemeente)
     overzicht = _app(request).start_ontzorging(
         gemeente=body.gemeente,
@@ -215,9 +205,9 @@ def start_ontzorging(
 def zoek_ontzorgingen(
     inburgeraar_id: Annotated[UUID, Query(alias="inburgeraarId")],
     request: Request,
-    principal: CurrentPrincipal,
+    principal: Behandelaar,
 ) -> list[OntzorgingResponse]:
-    gemeenten = _toegang(principal)
+    gemeenten = sorted(principal.gemeenten)
     return [
         OntzorgingResponse.model_validate(o, from_attributes=True)
         for o in _app(request).ontzorgingen_van(inburgeraar_id, gemeenten)
@@ -226,9 +216,9 @@ def zoek_ontzorgingen(
 
 @router.get("/ontzorgingen/{ontzorging_id}", summary="Ontzorging ophalen")
 def haal_ontzorging(
-    ontzorging_id: UUID, request: Request, response: Response, principal: CurrentPrincipal
+    ontzorging_id: UUID, request: Request, response: Response, principal: Behandelaar
 ) -> OntzorgingResponse:
-    overzicht = _app(request).ontzorging(ontzorging_id, _toegang(principal))
+    overzicht = _app(request).ontzorging(ontzorging_id, sorted(principal.gemeenten))
     return _antwoord(overzicht, response)
 
 
@@ -240,13 +230,13 @@ def geef_betaalmachtiging(
     body: BetaalmachtigingVastleggen,
     request: Request,
     response: Response,
-    principal: CurrentPrincipal,
+    principal: Behandelaar,
     versie: ExpectedVersion,
 ) -> OntzorgingResponse:
     overzicht = _app(request).geef_betaalmachtiging(
         ontzorging_id,
         body.machtigingsdatum,
-        gemeenten=_toegang(principal),
+        gemeenten=sorted(principal.gemeenten),
         verwachte_versie=versie,
     )
     return _antwoord(overzicht, response)
@@ -259,7 +249,7 @@ def leg_vaste_last_vast(
     body: VasteLastVastleggen,
     request: Request,
     response: Response,
-    principal: CurrentPrincipal,
+    principal: Behandelaar,
     versie: ExpectedVersion,
 ) -> OntzorgingResponse:
     overzicht = _app(request).leg_vaste_last_vast(
@@ -269,7 +259,7 @@ def leg_vaste_last_vast(
         iban=body.iban,
         bedrag_per_maand_cent=body.bedrag_per_maand_cent,
         ingangsmaand=body.ingangsmaand,
-        gemeenten=_toegang(principal),
+        gemeenten=sorted(principal.gemeenten),
         verwachte_versie=versie,
     )
     return _antwoord(overzicht, response)
@@ -281,7 +271,7 @@ def betaal_vaste_last(
     body: BetalingVastleggen,
     request: Request,
     response: Response,
-    principal: CurrentPrincipal,
+    principal: Behandelaar,
     versie: ExpectedVersion,
 ) -> OntzorgingResponse:
     overzicht = _app(request).betaal_vaste_last(
@@ -290,7 +280,7 @@ def betaal_vaste_last(
         post=body.post,
         bedrag_cent=body.bedrag_cent,
         betaaldatum=body.betaaldatum,
-        gemeenten=_toegang(principal),
+        gemeenten=sorted(principal.gemeenten),
         verwachte_versie=versie,
     )
     return _antwoord(overzicht, response)
@@ -302,11 +292,14 @@ def start_budgetbeheer(
     body: BudgetbeheerStarten,
     request: Request,
     response: Response,
-    principal: CurrentPrincipal,
+    principal: Behandelaar,
     versie: ExpectedVersion,
 ) -> OntzorgingResponse:
     overzicht = _app(request).start_budgetbeheer(
-        ontzorging_id, body.startdatum, gemeenten=_toegang(principal), verwachte_versie=versie
+        ontzorging_id,
+        body.startdatum,
+        gemeenten=sorted(principal.gemeenten),
+        verwachte_versie=versie,
     )
     return _antwoord(overzicht, response)
 
@@ -320,11 +313,14 @@ def voer_budgetcoachinggesprek(
     body: BudgetcoachinggesprekVastleggen,
     request: Request,
     response: Response,
-    principal: CurrentPrincipal,
+    principal: Behandelaar,
     versie: ExpectedVersion,
 ) -> OntzorgingResponse:
     overzicht = _app(request).voer_budgetcoachinggesprek(
-        ontzorging_id, body.gespreksdatum, gemeenten=_toegang(principal), verwachte_versie=versie
+        ontzorging_id,
+        body.gespreksdatum,
+        gemeenten=sorted(principal.gemeenten),
+        verwachte_versie=versie,
     )
     return _antwoord(overzicht, response)
 
@@ -335,14 +331,14 @@ def start_afbouw(
     body: AfbouwStarten,
     request: Request,
     response: Response,
-    principal: CurrentPrincipal,
+    principal: Behandelaar,
     versie: ExpectedVersion,
 ) -> OntzorgingResponse:
     overzicht = _app(request).start_afbouw(
         ontzorging_id,
         body.startdatum,
         body.posten,
-        gemeenten=_toegang(principal),
+        gemeenten=sorted(principal.gemeenten),
         verwachte_versie=versie,
     )
     return _antwoord(overzicht, response)
@@ -357,13 +353,13 @@ def stel_financieel_zelfredzaam_vast(
     body: ZelfredzaamheidVaststellen,
     request: Request,
     response: Response,
-    principal: CurrentPrincipal,
+    principal: Behandelaar,
     versie: ExpectedVersion,
 ) -> OntzorgingResponse:
     overzicht = _app(request).stel_financieel_zelfredzaam_vast(
         ontzorging_id,
         body.vaststellingsdatum,
-        gemeenten=_toegang(principal),
+        gemeenten=sorted(principal.gemeenten),
         verwachte_versie=versie,
     )
     return _antwoord(overzicht, response)
@@ -375,7 +371,7 @@ def beeindig_ontzorging(
     body: OntzorgingBeeindigen,
     request: Request,
     response: Response,
-    principal: CurrentPrincipal,
+    principal: Behandelaar,
     versie: ExpectedVersion,
 ) -> OntzorgingResponse:
     overzicht = _app(request).beeindig(
@@ -383,7 +379,7 @@ def beeindig_ontzorging(
         einddatum=body.einddatum,
         reden=body.reden,
         toelichting=body.toelichting,
-        gemeenten=_toegang(principal),
+        gemeenten=sorted(principal.gemeenten),
         verwachte_versie=versie,
     )
     return _antwoord(overzicht, response)

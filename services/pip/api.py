@@ -8,7 +8,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request, Response
 from fastapi.responses import JSONResponse
-from pydantic import Field, field_validator
+from pydantic import Field
 
 from services.pip.application import Overzicht, PipApplication
 from services.pip.rules import (
@@ -27,20 +27,9 @@ from services.pip.rules import (
     VoldaanGrond,
     VrijstellingReden,
 )
-from shared.api import ApiModel, ExpectedVersion, etag, problem
-from shared.auth import CurrentPrincipal, Principal, Rol
-from shared.gemeenten import check_gemeentecode
+from shared.api import ApiModel, Behandelaar, ExpectedVersion, Gemeentecode, etag, problem
 
 router = APIRouter(tags=["PIP"])
-
-
-def behandelaar(principal: CurrentPrincipal) -> Principal:
-    """Case data is for klantregisseurs and teamleiders; beleidsmedewerkers see figures."""
-    principal.check_rol(Rol.KLANTREGISSEUR, Rol.TEAMLEIDER)
-    return principal
-
-
-Behandelaar = Annotated[Principal, Depends(behandelaar)]
 
 
 def _application(request: Request) -> PipApplication:
@@ -67,13 +56,8 @@ class Concept(ApiModel):
 
 
 class NieuwConcept(Concept):
-    gemeente: str = Field(description="CBS-code van de gemeente die het PIP opstelt, GMxxxx.")
+    gemeente: Gemeentecode
     inburgeraar_id: UUID = Field(description="Id van de inburgeraar in de intake-service.")
-
-    @field_validator("gemeente")
-    @classmethod
-    def _gemeentecode(cls, value: str) -> str:
-        return check_gemeentecode(value)
 
 
 class Vaststelling(ApiModel):
