@@ -39,7 +39,7 @@ import re
 import sqlite3
 import time
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from enum import Enum
 from types import MappingProxyType
 from typing import Any, Protocol
@@ -519,10 +519,13 @@ class RegionalPublisher:
         key: bytes,
         dead_letters: DeadLetters | None = None,
         *,
+        gemeenten: Sequence[str] | None = None,
         after_ack: AckHook | None = None,
     ) -> None:
         self.regio = regions.naam_van(regio)
-        self.gemeenten = regions.gemeenten_van(self.regio)
+        in_region = regions.gemeenten_van(self.regio)
+        # A deployment publishes only what it holds: the region's gemeenten it serves.
+        self.gemeenten = [g for g in in_region if gemeenten is None or g in gemeenten]
         self.topic = regio_topic(self.regio)
         self.name = f"regio:{regio_slug(self.regio)}"
         self.input_topics = [gemeente_topic(g, s) for g in self.gemeenten for s in SERVICES]
@@ -538,7 +541,12 @@ class RegionalPublisher:
 
     @classmethod
     def from_settings(
-        cls, settings: PlatformSettings, regio: str, regions: Regions | None = None
+        cls,
+        settings: PlatformSettings,
+        regio: str,
+        regions: Regions | None = None,
+        *,
+        served_only: bool = False,
     ) -> RegionalPublisher:
         servers = settings.kafka_bootstrap_servers
         producer = make_producer(servers)
@@ -551,6 +559,7 @@ class RegionalPublisher:
             link_store(settings),
             pseudonym_key(settings),
             KafkaDeadLetters(producer),
+            gemeenten=settings.gemeenten if served_only else None,
         )
 
     def close(self) -> None:
