@@ -9,7 +9,7 @@ PORT ?= 8000
 export DATABASE_URL ?= postgresql://inburgering:inburgering@127.0.0.1:5432/inburgering
 export KAFKA_BOOTSTRAP_SERVERS ?= 127.0.0.1:9092
 
-.PHONY: help install tools run test lint format services-up services-down kafka-jars clean
+.PHONY: help install tools run test lint format services-up services-down kafka-jars clean rebuild
 
 help:
 	@echo "make run            run the platform on the embedded default (SQLite, no Kafka)"
@@ -17,6 +17,8 @@ help:
 	@echo "make services-up    start PostgreSQL (127.0.0.1:5432) and Kafka (127.0.0.1:9092)"
 	@echo "make services-down  stop them"
 	@echo "make lint           ruff (lint + format check) and mypy"
+	@echo "make rebuild MODEL=caseload [GEMEENTE=GM0222]"
+	@echo "                    rebuild one read model from the start of history"
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed, found " + sys.version.split()[0])'
@@ -28,6 +30,13 @@ install: $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/python -m services.embedded --host $(HOST) --port $(PORT)
+
+# One read model rebuilt from the start of history into a fresh generation, with a progress
+# bar; a running query API answers from the old generation until the switch-over.
+rebuild: $(STAMP)
+	@test -n "$(MODEL)" || { echo "usage: make rebuild MODEL=<read model> [GEMEENTE=GM0222]" >&2; \
+		$(BIN)/python -m services.projections.rebuild --help >&2; exit 2; }
+	$(BIN)/python -m services.projections.rebuild $(MODEL) $(foreach g,$(GEMEENTE),--gemeente $(g))
 
 lint: $(STAMP)
 	$(BIN)/ruff check shared services tests
@@ -68,3 +77,10 @@ clean:
 .PHONY: contracts
 contracts: $(STAMP)
 	$(BIN)/python -m shared.contracts
+
+# Replay throughput on the real broker (bench/replay.py): kafka-python's raw consumer, the
+# archive projector from offset 0 and the HTTP feed, with ratios and the projector's memory.
+# BENCH_ARGS="--events 50000 --postgres --tracemalloc"
+.PHONY: bench-replay
+bench-replay: $(STAMP) services-up
+	$(BIN)/python -m bench.replay $(BENCH_ARGS)

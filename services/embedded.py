@@ -27,6 +27,8 @@ from services.ontzorging.main import create_app as create_ontzorging
 from services.pip import worker as pip_worker
 from services.pip.config import PipSettings
 from services.pip.main import create_app as create_pip
+from services.projections.config import ProjectionsSettings
+from services.projections.main import create_app as create_projections
 from services.runtime import BackgroundLoop, Task
 from shared.auth import Rol, TokenVerifier
 from shared.config import PlatformSettings
@@ -42,8 +44,9 @@ SERVICES: dict[str, Callable[[PlatformSettings], FastAPI]] = {
 
 
 def build_backbone(settings: PlatformSettings, apps: dict[str, FastAPI]) -> BackgroundLoop:
-    """The services' consumers on LogSources of their upstream applications, and their
-    deadline projections and timers: the same code paths as the Kafka-mode workers."""
+    """The services' consumers on LogSources of their upstream applications, their deadline
+    projections and timers, and the read models' projectors over the services' logs: the
+    same code paths as the Kafka-mode workers."""
     embedded = settings.model_copy(update={"platform_mode": "embedded"})
     intake, pip, ontzorging = (apps[n].state.application for n in ("intake", "pip", "ontzorging"))
     tasks: list[Task] = [
@@ -51,12 +54,18 @@ def build_backbone(settings: PlatformSettings, apps: dict[str, FastAPI]) -> Back
         *ontzorging_worker.build_consumers(embedded, ontzorging, pip=pip),
         *pip_worker.build_timers(embedded, pip),
         *ontzorging_worker.build_timers(embedded, ontzorging),
+        *apps["projections"].state.projections.projectors(),
     ]
     return BackgroundLoop(tasks)
 
 
 def create_platform(settings: PlatformSettings) -> FastAPI:
     apps = {name: factory(settings) for name, factory in SERVICES.items()}
+    # The read models: mounted at /projections, reading the three services' logs.
+    apps["projections"] = create_projections(
+        ProjectionsSettings(**{**settings.model_dump(), "platform_mode": "embedded"}),
+        upstreams={name: apps[name].state.application for name in SERVICES},
+    )
     backbone = build_backbone(settings, apps)
 
     @asynccontextmanager
@@ -124,7 +133,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     base = f"http://{args.host}:{args.port}"
     print(f"\nInburgering platform (embedded: SQLite in {settings.data_dir}, no Kafka)")
-    for name in SERVICES:
+    for name in [*SERVICES, "projections"]:
         print(f"  {name:<11} {base}/{name}/api/v1/docs")
     print(f"  overview    {base}/")
     print(f"\nDemo gemeente {DEMO_GEMEENTE} (Doetinchem). Bearer token for a klantregisseur:")

@@ -178,17 +178,12 @@ class Projector:
 
     def _first_time(self, tx: Tx, cloudevent: dict[str, Any]) -> bool:
         key = f"{cloudevent['source']}#{cloudevent['id']}"
-        seen = tx.execute(
-            "SELECT 1 FROM projection_seen WHERE model = ? AND generation = ? AND event_key = ?",
+        inserted = tx.execute(
+            "INSERT INTO projection_seen (model, generation, event_key) VALUES (?, ?, ?) "
+            "ON CONFLICT (model, generation, event_key) DO NOTHING RETURNING 1",
             (self.model.name, self.generation, key),
         )
-        if seen:
-            return False
-        tx.execute(
-            "INSERT INTO projection_seen (model, generation, event_key) VALUES (?, ?, ?)",
-            (self.model.name, self.generation, key),
-        )
-        return True
+        return bool(inserted)
 
 
 class Progress(Protocol):
