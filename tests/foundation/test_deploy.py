@@ -40,7 +40,7 @@ def test_compose_describes_three_kraft_brokers_postgres_and_the_services() -> No
         env = services[name]["environment"]
         assert "controller" in env["KAFKA_PROCESS_ROLES"]
     assert services["postgres"]["image"].startswith("postgres:")
-    for name in ("intake", "pip", "ontzorging"):
+    for name in ("intake", "pip", "ontzorging", "projections"):
         command = services[name]["command"]
         assert f"services.{name}.main:create_app" in command
         assert "--factory" in command
@@ -146,3 +146,17 @@ def test_the_production_environment_of_compose_is_accepted_and_needs_every_secre
             m.delenv(secret)
             with pytest.raises(ValidationError, match=secret):
                 IntakeSettings()
+
+
+def test_every_setting_is_documented_in_env_example() -> None:
+    """Configuration is declared once (pydantic-settings) and every variable is documented."""
+    from services.intake.config import IntakeSettings
+    from services.ontzorging.config import OntzorgingSettings
+    from services.pip.config import PipSettings
+    from services.projections.config import ProjectionsSettings
+
+    documented = (REPO / ".env.example").read_text()
+    for settings in (IntakeSettings, PipSettings, OntzorgingSettings, ProjectionsSettings):
+        for name, field in settings.model_fields.items():
+            assert f"{name.upper()}=" in documented, f"{name.upper()} is not in .env.example"
+            assert field.description, f"{settings.__name__}.{name} has no description"
