@@ -18,7 +18,6 @@ help:
 	@echo "make services-down  stop them"
 	@echo "make lint           ruff (lint + format check) and mypy"
 	@echo "make contracts      regenerate contracts/ (JSON Schemas, AsyncAPI) from the code"
-	@echo "make rebuild MODEL=caseload   rebuild a read model from the start of history"
 	@echo "make bench-replay   replay throughput against kafka-python's raw consumer"
 	@echo "make rebuild MODEL=caseload [GEMEENTE=GM0222]"
 	@echo "                    rebuild one read model from the start of history"
