@@ -7,6 +7,10 @@ annotations, minus eventsourcing's bookkeeping in `METADATA_FIELDS`), with the s
 `format: uuid` strings, enums by value, nested dataclasses as objects. So the schema describes
 exactly what a consumer receives.
 
+The regional stream (`shared.regional`) has a schema per regional type too, derived from its
+allow-list: `persoon` (the pseudonym) and `gemeente`, then each allowed field in the shape its
+`Kind` allows, required and nullable as in the source type's schema.
+
 `python -m shared.contracts` (`make contracts`) writes them to `contracts/`. It refuses to
 overwrite a published schema with an incompatible one: a backward-incompatible change of an
 event's data needs a new type version (`contract_version`), never an edit of v1.
@@ -34,6 +38,7 @@ from typing import Any
 from eventsourcing.domain import Aggregate, CanInitAggregate, DomainEvent
 from pydantic.alias_generators import to_camel
 
+from shared import regional
 from shared.cloudevents import (
     METADATA_FIELDS,
     SCHEMA_BASE,
@@ -48,12 +53,16 @@ JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 ASYNCAPI_VERSION = "3.0.0"
 # The version of the AsyncAPI document (semver). Each event type carries its own version
 # in its CloudEvents type; raise the minor here when types are added.
-CONTRACT_VERSION = "1.0.0"
+CONTRACT_VERSION = "1.1.0"
 KAFKA_BINDING_VERSION = "0.4.0"
 CONTRACTS_DIR = "contracts"
 SCHEMAS_DIR = "schemas"
 ASYNCAPI_FILE = "asyncapi.json"
 TRAIT = "cloudEventsKafkaBinary"
+REGIONAL_TRAIT = "cloudEventsKafkaBinaryRegio"
+REGIONAL_CHANNEL = "regio"
+PSEUDONYM_PATTERN = f"^[0-9a-f]{{{regional.PSEUDONYM_HEX_DIGITS}}}$"
+GEMEENTECODE_PATTERN = "^GM[0-9]{4}$"
 TYPE_VERSION = re.compile(r"^(?P<base>.+)\.v(?P<version>[0-9]+)$")
 
 
@@ -302,6 +311,118 @@ def type_version(ce_type: str) -> tuple[str, int]:
     return match["base"], int(match["version"])
 
 
+# --- JSON Schema of the regional data ------------------------------------------------------
+
+# A C0 or C1 control character, or a line or paragraph separator: what `str.isprintable()`
+# refuses among the characters that break a line or a CSV. As `not: {pattern}` rather than an
+# anchored pattern, because `$` in Python's `re` (and so in the jsonschema package) also
+# matches before a trailing newline.
+_LINE_BREAKING = r"[\x00-\x1f\x7f-\x9f\u2028\u2029]"
+
+
+def kind_schema(kind: regional.Kind) -> dict[str, Any]:
+    """The JSON Schema of a value of a regional field's `Kind`, as `to_regional` checks it."""
+    if kind is regional.Kind.DATE:
+        return {"type": "string", "format": "date"}
+    if kind is regional.Kind.BOOL:
+        return {"type": "boolean"}
+    if kind is regional.Kind.COUNT:
+        return {"type": "integer", "minimum": 0, "maximum": regional.COUNT_MAX}
+    if kind is regional.Kind.CODE:
+        return {
+            "type": "string",
+            "pattern": regional.CODE_PATTERN,
+            "maxLength": regional.CODE_MAX_LENGTH,
+        }
+    if kind is regional.Kind.ORGANISATION:
+        return {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": regional.ORGANISATION_MAX_LENGTH,
+            "not": {"pattern": _LINE_BREAKING},
+        }
+    raise UnsupportedAnnotation(f"no JSON Schema for the regional kind {kind!r}")
+
+
+def _allows_null(schema: Mapping[str, Any]) -> bool:
+    """Whether a schema as `_schema_of` makes them admits null."""
+    if not schema:
+        return True  # anything
+    kinds = _types(schema)
+    if kinds is not None:
+        return "null" in kinds
+    if "enum" in schema:
+        return None in schema["enum"]
+    return any(_allows_null(s) for s in schema.get("anyOf", []))
+
+
+def regional_types() -> dict[str, str]:
+    """Regional CloudEvent type -> the source type it is made of, in allow-list order."""
+    return {regional.regional_type(source): source for source in regional.ALLOW_LIST}
+
+
+def regional_json_schema(source_type: str, source_schema: Mapping[str, Any]) -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of the data `to_regional` makes of an event of
+    `source_type` (whose own schema is `source_schema`): `persoon` and `gemeente`, then each
+    allowed field in the shape of its Kind. `to_regional` copies an allowed field whenever
+    the source carries it and passes a null through, so a field is required and nullable
+    exactly as in the source's schema."""
+    fields = regional.ALLOW_LIST[source_type]
+    ce_type = regional.regional_type(source_type)
+    properties: dict[str, Any] = {
+        "persoon": {
+            "type": "string",
+            "pattern": PSEUDONYM_PATTERN,
+            "description": "Pseudonym of the inburgeraar: the same for one person across "
+            "the events of one region, different per region; keyed and one-way.",
+        },
+        "gemeente": {
+            "type": "string",
+            "pattern": GEMEENTECODE_PATTERN,
+            "description": "CBS code of the gemeente the event comes from.",
+        },
+    }
+    required = ["persoon", "gemeente"]
+    source_properties = source_schema.get("properties", {})
+    for name, kind in fields.items():
+        key = to_camel(name)
+        if key not in source_properties:
+            raise ValueError(f"{source_type} has no field {key!r}; see shared.regional.ALLOW_LIST")
+        schema = kind_schema(kind)
+        properties[key] = _nullable(schema) if _allows_null(source_properties[key]) else schema
+        if key in source_schema.get("required", []):
+            required.append(key)
+    return {
+        "$schema": JSON_SCHEMA_DIALECT,
+        "$id": schema_id(ce_type),
+        "title": f"{source_schema.get('title', source_type)} (regio)",
+        "description": (
+            f"The CloudEvent data of type {ce_type} on the regional topics "
+            "regio.<regio>.inburgering: the non-personal facts of "
+            f"{source_type}, with a pseudonym for the person."
+        ),
+        "type": "object",
+        "properties": properties,
+        "required": required,
+        "additionalProperties": False,
+        "x-persoonsgegevens": [],
+    }
+
+
+def regional_schemas(event_classes: Iterable[type] | None = None) -> dict[str, dict[str, Any]]:
+    """Regional type -> its JSON Schema, for every type on the regional allow-list."""
+    classes = list(event_classes) if event_classes is not None else domain_event_classes()
+    by_type = {event_type(c): c for c in classes}
+    schemas = {}
+    for ce_type, source_type in regional_types().items():
+        if source_type not in by_type:
+            raise ValueError(
+                f"shared.regional.ALLOW_LIST names {source_type}, which no event class produces"
+            )
+        schemas[ce_type] = regional_json_schema(source_type, json_schema(by_type[source_type]))
+    return schemas
+
+
 # --- Compatibility -------------------------------------------------------------------------
 
 # Validation keywords whose every change alters which data is valid. `type`, `format`,
@@ -396,8 +517,13 @@ Records with the same key (one aggregate) are in one partition, in order; `ce_se
 orders the events of one source.
 
 **Regional topics.** `regio.<regio-slug>.inburgering` (e.g. `regio.achterhoek.inburgering`)
-serves an arbeidsmarktregio and carries only non-personal facts; it is produced by the
-projections and not described in this document.
+serves an arbeidsmarktregio and carries only non-personal facts: the regional publisher
+(`services.regio_publisher`) translates an allow-list of the gemeenten's event types into
+`nl.inburgering.regio.<event>.v1` events whose data holds `persoon` (a keyed pseudonym of the
+inburgeraar, per region), `gemeente` and only the allowed fields. Their source is
+`urn:nld:regio:<regio-slug>:systeem:inburgering-regio`; subject, partition key and record key
+are the pseudonym; they carry no `ce_sequence`/`ce_sequencetype`. A record the publisher
+refuses goes to the dead-letter topic of the gemeente topic it came from.
 
 **Dead letters.** A consumer that cannot process a record moves it to `<topic>.dlq` (e.g.
 `gm0222.inburgering.pip.dlq`) and carries on: the original key, value and headers, plus a
@@ -410,7 +536,8 @@ type version. Adding an optional property is a compatible change: consumers must
 properties they do not know.
 
 **Personal data.** Headers never carry personal data (no BSN, no name). Each schema lists in
-`x-persoonsgegevens` the properties of its data that are personal data."""
+`x-persoonsgegevens` the properties of its data that are personal data (none for the regional
+types)."""
 
 
 def _headers_schema() -> dict[str, Any]:
@@ -472,6 +599,59 @@ def _headers_schema() -> dict[str, Any]:
     }
 
 
+def _regional_headers_schema() -> dict[str, Any]:
+    """The headers `to_kafka` writes for a `to_regional` event: no sequence; subject and
+    partition key are the pseudonym; `ce_time` only when the source event had a time."""
+    pseudonym = {"type": "string", "pattern": PSEUDONYM_PATTERN}
+    properties: dict[str, Any] = {
+        "ce_specversion": {"type": "string", "const": SPECVERSION},
+        "ce_id": {
+            "type": "string",
+            "format": "uuid",
+            "description": "A new UUIDv5 per regional event, keyed per region: the same on "
+            "every re-send of the same source event, not linkable to its id without the key.",
+        },
+        "ce_source": {
+            "type": "string",
+            "pattern": r"^urn:nld:regio:[a-z0-9]+(-[a-z0-9]+)*:systeem:inburgering-regio$",
+            "description": "The region, e.g. urn:nld:regio:achterhoek:systeem:inburgering-regio.",
+        },
+        "ce_type": {
+            "type": "string",
+            "pattern": r"^nl\.inburgering\.regio\.[a-z0-9-]+\.v[0-9]+$",
+            "description": "The regional event type; the message name.",
+        },
+        "ce_subject": {**pseudonym, "description": "The pseudonym of the person."},
+        "ce_time": {
+            "type": "string",
+            "format": "date-time",
+            "description": "When the source event was registered (UTC); present whenever "
+            "the source event has a time.",
+        },
+        "ce_dataschema": {
+            "type": "string",
+            "format": "uri",
+            "description": "The $id of the JSON Schema of the data.",
+        },
+        "ce_partitionkey": {
+            **pseudonym,
+            "description": "The pseudonym; also the Kafka record key, so one person's "
+            "events stay in order.",
+        },
+        "ce_gemeente": {
+            "type": "string",
+            "pattern": GEMEENTECODE_PATTERN,
+            "description": "CBS code of the gemeente the source event belongs to.",
+        },
+        "content-type": {"type": "string", "const": "application/json"},
+    }
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": [name for name in properties if name != "ce_time"],
+    }
+
+
 def _message(event_class: type, ce_type: str) -> dict[str, Any]:
     return {
         "name": ce_type,
@@ -494,8 +674,32 @@ def _message(event_class: type, ce_type: str) -> dict[str, Any]:
     }
 
 
+def _regional_message(ce_type: str, schema: Mapping[str, Any], source_type: str) -> dict[str, Any]:
+    return {
+        "name": ce_type,
+        "title": schema["title"],
+        "summary": f"{schema['title']}: the non-personal facts of {source_type}",
+        "contentType": "application/json",
+        "payload": {"$ref": f"#/components/schemas/{ce_type}"},
+        "traits": [{"$ref": f"#/components/messageTraits/{REGIONAL_TRAIT}"}],
+        "bindings": {
+            "kafka": {
+                "key": {
+                    "type": "string",
+                    "pattern": PSEUDONYM_PATTERN,
+                    "description": "partitionkey: the pseudonym of the person (equal to "
+                    "ce_partitionkey, ce_subject and data.persoon), so one person's events "
+                    "stay in order.",
+                },
+                "bindingVersion": KAFKA_BINDING_VERSION,
+            }
+        },
+    }
+
+
 def asyncapi_document(event_classes: Sequence[type] | None = None) -> dict[str, Any]:
-    """The AsyncAPI 3.0.0 document of the per-gemeente service topics."""
+    """The AsyncAPI 3.0.0 document of the per-gemeente service topics and the regional
+    topics."""
     classes = list(event_classes) if event_classes is not None else domain_event_classes()
     schemas: dict[str, Any] = {}
     messages: dict[str, Any] = {}
@@ -533,6 +737,33 @@ def asyncapi_document(event_classes: Sequence[type] | None = None) -> dict[str, 
             "summary": f"The {service} service's relay publishes its events as CloudEvents.",
             "messages": [{"$ref": f"#/channels/{service}/messages/{t}"} for t in ce_types],
         }
+    sources = regional_types()
+    for ce_type, schema in regional_schemas(classes).items():
+        schema.pop("$schema")
+        schemas[ce_type] = schema
+        messages[ce_type] = _regional_message(ce_type, schema, sources[ce_type])
+    channels[REGIONAL_CHANNEL] = {
+        "address": "regio.{regio}.inburgering",
+        "title": "Non-personal events of one arbeidsmarktregio",
+        "description": "e.g. regio.achterhoek.inburgering; unlimited retention, replay from "
+        "offset 0. The person is a pseudonym per region; no personal data.",
+        "parameters": {"regio": {"$ref": "#/components/parameters/regio"}},
+        "messages": {t: {"$ref": f"#/components/messages/{t}"} for t in sources},
+        "bindings": {
+            "kafka": {
+                "partitions": 3,
+                "topicConfiguration": {"cleanup.policy": ["delete"], "retention.ms": -1},
+                "bindingVersion": KAFKA_BINDING_VERSION,
+            }
+        },
+    }
+    operations["sendRegioEvents"] = {
+        "action": "send",
+        "channel": {"$ref": f"#/channels/{REGIONAL_CHANNEL}"},
+        "summary": "The regional publisher publishes the allowed, pseudonymised facts of the "
+        "region's gemeenten as CloudEvents.",
+        "messages": [{"$ref": f"#/channels/{REGIONAL_CHANNEL}/messages/{t}"} for t in sources],
+    }
     return {
         "asyncapi": ASYNCAPI_VERSION,
         "info": {
@@ -568,7 +799,12 @@ def asyncapi_document(event_classes: Sequence[type] | None = None) -> dict[str, 
                     "description": "CBS gemeentecode in lowercase (gm + 4 digits), "
                     "e.g. gm0222 for Doetinchem.",
                     "examples": ["gm0222", "gm0363"],
-                }
+                },
+                "regio": {
+                    "description": "Slug of the arbeidsmarktregio: its name in lowercase, "
+                    "other characters as hyphens, e.g. achterhoek, groot-amsterdam.",
+                    "examples": ["achterhoek", "groot-amsterdam"],
+                },
             },
             "messageTraits": {
                 TRAIT: {
@@ -580,7 +816,18 @@ def asyncapi_document(event_classes: Sequence[type] | None = None) -> dict[str, 
                         "url": "https://github.com/cloudevents/spec/blob/main/cloudevents/"
                         "bindings/kafka-protocol-binding.md",
                     },
-                }
+                },
+                REGIONAL_TRAIT: {
+                    "summary": "CloudEvents 1.0 (NL GOV profile), Kafka binary content mode, "
+                    "regional stream: no sequence, the pseudonym as subject and key",
+                    "contentType": "application/json",
+                    "headers": _regional_headers_schema(),
+                    "externalDocs": {
+                        "description": "CloudEvents Kafka protocol binding",
+                        "url": "https://github.com/cloudevents/spec/blob/main/cloudevents/"
+                        "bindings/kafka-protocol-binding.md",
+                    },
+                },
             },
         },
     }
@@ -599,7 +846,12 @@ def dumps(document: Mapping[str, Any]) -> str:
 
 
 def generated_schemas() -> dict[str, dict[str, Any]]:
-    return {event_type(c): json_schema(c) for c in domain_event_classes()}
+    """CloudEvent type -> the JSON Schema of its data: every domain event type, then every
+    regional type."""
+    classes = domain_event_classes()
+    schemas = {event_type(c): json_schema(c) for c in classes}
+    schemas.update(regional_schemas(classes))
+    return schemas
 
 
 def committed_schemas(root: Path) -> dict[str, dict[str, Any]]:

@@ -6,11 +6,23 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Iterable
-from typing import Any, ClassVar
+from typing import Annotated, Any, ClassVar
 
 from eventsourcing.domain import Aggregate, event
 
 from shared.clock import current_clock
+
+
+class SchemaHint(dict[str, str]):
+    """JSON Schema keywords that refine an annotation in the contracts (hashable, because
+    typing hashes the metadata of `Annotated` inside unions)."""
+
+    def __hash__(self) -> int:  # type: ignore[override]
+        return hash(tuple(sorted(self.items())))
+
+
+IsoDatum = Annotated[str, SchemaHint(format="date")]
+"""A business date in an event, stored as ISO 8601 (YYYY-MM-DD); the contracts say so."""
 
 
 class DomainError(Exception):

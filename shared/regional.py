@@ -79,12 +79,18 @@ class Kind(Enum):
 
     DATE = "date"  # YYYY-MM-DD
     BOOL = "bool"
-    COUNT = "count"  # a whole number 0..100000
-    CODE = "code"  # an enum value: letters, digits, underscore, at most 40
-    ORGANISATION = "organisation"  # a provider's name: one line, at most 120 characters
+    COUNT = "count"  # a whole number 0..COUNT_MAX
+    CODE = "code"  # an enum value: letters, digits, underscore, at most CODE_MAX_LENGTH
+    ORGANISATION = "organisation"  # a provider's name: one line, at most ORGANISATION_MAX_LENGTH
 
 
 DATE, BOOL, COUNT, CODE, ORG = Kind.DATE, Kind.BOOL, Kind.COUNT, Kind.CODE, Kind.ORGANISATION
+
+# The limits of the kinds; shared.contracts publishes them in the regional JSON Schemas.
+COUNT_MAX = 100_000
+CODE_MAX_LENGTH = 40
+CODE_PATTERN = rf"^[A-Za-z0-9_]{{1,{CODE_MAX_LENGTH}}}$"
+ORGANISATION_MAX_LENGTH = 120
 
 # CloudEvent type -> {event field (snake_case, as in the domain event) -> kind}. Exactly
 # these fields pass; everything else in the event, and every type not listed, is dropped.
@@ -279,14 +285,15 @@ def person_of(cloudevent: Mapping[str, Any], links: PersonLinks | None = None) -
 # --- The translation ------------------------------------------------------------------------
 
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
-_CODE = re.compile(r"^[A-Za-z0-9_]{1,40}$")
+_CODE = re.compile(CODE_PATTERN)
 
 
 def _checked(kind: Kind, name: str, value: Any) -> Any:
     if value is None:
         return None
     ok = False
-    if kind is Kind.DATE and isinstance(value, str) and _DATE.match(value):
+    # fullmatch: `$` in `match` would also let a trailing newline through.
+    if kind is Kind.DATE and isinstance(value, str) and _DATE.fullmatch(value):
         try:
             dt.date.fromisoformat(value)
             ok = True
@@ -295,11 +302,15 @@ def _checked(kind: Kind, name: str, value: Any) -> Any:
     elif kind is Kind.BOOL:
         ok = isinstance(value, bool)
     elif kind is Kind.COUNT:
-        ok = isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 100_000
+        ok = isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= COUNT_MAX
     elif kind is Kind.CODE:
-        ok = isinstance(value, str) and bool(_CODE.match(value))
+        ok = isinstance(value, str) and bool(_CODE.fullmatch(value))
     elif kind is Kind.ORGANISATION:
-        ok = isinstance(value, str) and 0 < len(value) <= 120 and value.isprintable()
+        ok = (
+            isinstance(value, str)
+            and 0 < len(value) <= ORGANISATION_MAX_LENGTH
+            and value.isprintable()
+        )
     if not ok:
         raise OngeldigeWaarde(f"{name}: geen geldige waarde van soort {kind.value}")
     return value

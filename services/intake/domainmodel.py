@@ -18,7 +18,7 @@ from uuid import UUID
 from eventsourcing.domain import event
 
 from shared.bsn import is_geldig_bsn
-from shared.domain import GemeenteAggregate, RuleViolation, add_years, today
+from shared.domain import GemeenteAggregate, IsoDatum, RuleViolation, add_years, today
 from shared.gemeenten import is_gemeentecode
 
 PIP_TERMIJN = dt.timedelta(days=70)
@@ -427,10 +427,10 @@ class Inburgeraar(GemeenteAggregate):
         doelgroep: str
         bsn: str
         naam: str
-        geboortedatum: str
+        geboortedatum: IsoDatum
         adres: dict[str, Any] | None
-        datum_start_inburgeringsplicht: str
-        vestigingsdatum: str | None
+        datum_start_inburgeringsplicht: IsoDatum
+        vestigingsdatum: IsoDatum | None
 
     @event(InburgeraarGeregistreerd)
     def __init__(
@@ -439,10 +439,10 @@ class Inburgeraar(GemeenteAggregate):
         doelgroep: str,
         bsn: str,
         naam: str,
-        geboortedatum: str,
+        geboortedatum: IsoDatum,
         adres: dict[str, Any] | None,
-        datum_start_inburgeringsplicht: str,
-        vestigingsdatum: str | None,
+        datum_start_inburgeringsplicht: IsoDatum,
+        vestigingsdatum: IsoDatum | None,
     ) -> None:
         self.gemeente = gemeente
         self.doelgroep = Doelgroep(doelgroep)
@@ -553,7 +553,7 @@ class Inburgeraar(GemeenteAggregate):
     # --- commands and their events ---
 
     class VestigingsdatumVastgelegd(GemeenteAggregate.Event):
-        vestigingsdatum: str
+        vestigingsdatum: IsoDatum
 
     def leg_vestigingsdatum_vast(self, vestigingsdatum: dt.date) -> None:
         check_niet_in_toekomst(vestigingsdatum, "vestigingsdatum")
@@ -609,7 +609,7 @@ class Inburgeraar(GemeenteAggregate):
 
     class IntakegesprekGevoerd(GemeenteAggregate.Event):
         volgnummer: int
-        gespreksdatum: str
+        gespreksdatum: IsoDatum
         klantregisseur: str
 
     def voer_intakegesprek(self, gespreksdatum: dt.date, klantregisseur: str) -> int:
@@ -776,7 +776,7 @@ class Inburgeraar(GemeenteAggregate):
         self.leerroute_advies = LeerrouteAdvies(Leerroute(leerroute), motivatie)
 
     class VVEInformatieGegeven(GemeenteAggregate.Event):
-        datum_geinformeerd: str
+        datum_geinformeerd: IsoDatum
 
     def geef_vve_informatie(self, datum_geinformeerd: dt.date) -> None:
         self.check_open()
@@ -788,18 +788,18 @@ class Inburgeraar(GemeenteAggregate):
         self.vve_geinformeerd_op = _datum_verplicht(datum_geinformeerd)
 
     class NietVerschenen(GemeenteAggregate.Event):
-        datum: str
+        datum: IsoDatum
         keer: int
         nieuwe_uitnodiging: str | None
 
     class WaarschuwingGegeven(GemeenteAggregate.Event):
-        datum_niet_verschenen: str
+        datum_niet_verschenen: IsoDatum
         nieuwe_uitnodiging: str
 
     class BoeteOpgelegd(GemeenteAggregate.Event):
         volgnummer: int
         bedrag_euro: int
-        datum_niet_verschenen: str
+        datum_niet_verschenen: IsoDatum
 
     def registreer_niet_verschenen(
         self, datum: dt.date, nieuwe_uitnodiging: dt.date | None
@@ -867,10 +867,10 @@ class Inburgeraar(GemeenteAggregate):
         inburgeraar_id: UUID
         gemeente: str
         doelgroep: str
-        datum_start_inburgeringsplicht: str
-        vestigingsdatum: str | None
+        datum_start_inburgeringsplicht: IsoDatum
+        vestigingsdatum: IsoDatum | None
         leerroute: str
-        afrondingsdatum: str
+        afrondingsdatum: IsoDatum
         hoofddoel: str | None = None
 
         @staticmethod
@@ -906,10 +906,10 @@ class Inburgeraar(GemeenteAggregate):
         inburgeraar_id: UUID,
         gemeente: str,
         doelgroep: str,
-        datum_start_inburgeringsplicht: str,
-        vestigingsdatum: str | None,
+        datum_start_inburgeringsplicht: IsoDatum,
+        vestigingsdatum: IsoDatum | None,
         leerroute: str,
-        afrondingsdatum: str,
+        afrondingsdatum: IsoDatum,
         hoofddoel: str | None = None,
     ) -> None:
         self.afrondingsdatum = _datum_verplicht(afrondingsdatum)

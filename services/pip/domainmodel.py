@@ -42,7 +42,7 @@ from services.pip.rules import (
     VoldaanGrond,
     VrijstellingReden,
 )
-from shared.domain import GemeenteAggregate, add_years, today
+from shared.domain import GemeenteAggregate, IsoDatum, add_years, today
 
 TRAJECT_NAMESPACE = UUID("5b0d7a52-3f7e-4c1e-9a51-8f1d2f6a0c11")
 
@@ -188,8 +188,8 @@ class Inburgeringstraject(GemeenteAggregate):
         gemeente: str,
         inburgeraar_id: UUID,
         doelgroep: str,
-        datum_start_inburgeringsplicht: str,
-        vestigingsdatum: str | None,
+        datum_start_inburgeringsplicht: IsoDatum,
+        vestigingsdatum: IsoDatum | None,
         geadviseerde_leerroute: str | None,
     ) -> None:
         self.gemeente = gemeente
@@ -247,8 +247,8 @@ class Inburgeringstraject(GemeenteAggregate):
     def _concept_gewijzigd(
         self,
         doelgroep: str,
-        datum_start_inburgeringsplicht: str,
-        vestigingsdatum: str | None,
+        datum_start_inburgeringsplicht: IsoDatum,
+        vestigingsdatum: IsoDatum | None,
         geadviseerde_leerroute: str | None,
     ) -> None:
         self._concept(doelgroep, datum_start_inburgeringsplicht, vestigingsdatum)
@@ -448,7 +448,7 @@ class Inburgeringstraject(GemeenteAggregate):
         persoonsgegevens: ClassVar[frozenset[str]] = frozenset({"begeleiding"})
         class_version = 2
         pip_versie: int
-        dagtekening: str
+        dagtekening: IsoDatum
         leerroute: str
         niveau: str | None
         map: bool
@@ -458,12 +458,12 @@ class Inburgeringstraject(GemeenteAggregate):
         begeleiding: str
         ontzorging: bool
         geschatte_intensiteit: int | None
-        uiterste_datum_pip: str
+        uiterste_datum_pip: IsoDatum
         binnen_tien_weken: bool
         is_eerste_pip: bool
         inburgeraar_id: UUID | None = None
         doelgroep: str | None = None
-        startdatum_bijstand: str | None = None
+        startdatum_bijstand: IsoDatum | None = None
         verblijfsvergunning_asiel_bepaalde_tijd: bool | None = None
 
         @staticmethod
@@ -480,7 +480,7 @@ class Inburgeringstraject(GemeenteAggregate):
     def _vastgesteld(
         self,
         pip_versie: int,
-        dagtekening: str,
+        dagtekening: IsoDatum,
         leerroute: str,
         niveau: str | None,
         map: bool,
@@ -490,12 +490,12 @@ class Inburgeringstraject(GemeenteAggregate):
         begeleiding: str,
         ontzorging: bool,
         geschatte_intensiteit: int | None,
-        uiterste_datum_pip: str,
+        uiterste_datum_pip: IsoDatum,
         binnen_tien_weken: bool,
         is_eerste_pip: bool,
         inburgeraar_id: UUID | None = None,
         doelgroep: str | None = None,
-        startdatum_bijstand: str | None = None,
+        startdatum_bijstand: IsoDatum | None = None,
         verblijfsvergunning_asiel_bepaalde_tijd: bool | None = None,
     ) -> None:
         self.pips.append(
@@ -543,8 +543,8 @@ class Inburgeringstraject(GemeenteAggregate):
         # Illness and birth are health data.
         persoonsgegevens: ClassVar[frozenset[str]] = frozenset({"reden", "toelichting"})
         reden: str
-        vorige_einddatum: str
-        nieuwe_einddatum: str
+        vorige_einddatum: IsoDatum
+        nieuwe_einddatum: IsoDatum
         toelichting: str | None
 
     @event(InburgeringstermijnVerlengd)
@@ -615,9 +615,9 @@ class Inburgeringstraject(GemeenteAggregate):
     def _pip_termijn_verstreken(
         self,
         inburgeraar_id: UUID,
-        datum_start_inburgeringsplicht: str,
-        uiterste_datum_pip: str,
-        peildatum: str,
+        datum_start_inburgeringsplicht: IsoDatum,
+        uiterste_datum_pip: IsoDatum,
+        peildatum: IsoDatum,
     ) -> None:
         self.pip_termijn_gesignaleerd = _datum(uiterste_datum_pip)
 
@@ -681,7 +681,7 @@ class Inburgeringstraject(GemeenteAggregate):
     @event("NiveauAfgeschaald")
     def _afgeschaald(
         self,
-        dagtekening: str,
+        dagtekening: IsoDatum,
         van_niveau: str,
         naar_niveau: str,
         pip_versie: int,
@@ -724,7 +724,7 @@ class Inburgeringstraject(GemeenteAggregate):
 
     class VoortgangsgesprekGevoerd(GemeenteAggregate.Event):
         persoonsgegevens: ClassVar[frozenset[str]] = frozenset({"verslag"})
-        datum: str
+        datum: IsoDatum
         inspanning_voldoende: bool | None
         eindgesprek_z_route: bool
         verslag: str | None
@@ -732,7 +732,7 @@ class Inburgeringstraject(GemeenteAggregate):
     @event(VoortgangsgesprekGevoerd)
     def _gesprek_gevoerd(
         self,
-        datum: str,
+        datum: IsoDatum,
         inspanning_voldoende: bool | None,
         eindgesprek_z_route: bool,
         verslag: str | None,
@@ -894,7 +894,7 @@ class Inburgeringstraject(GemeenteAggregate):
         onderdeel: str | None,
         niveau: str | None,
         reden: str | None,
-        datum_oordeel: str,
+        datum_oordeel: IsoDatum,
     ) -> None:
         self.vrijstellingen.append(
             Vrijstelling(
@@ -935,7 +935,7 @@ class Inburgeringstraject(GemeenteAggregate):
         omvang: str
         onderdeel: str | None
         grond: str
-        datum_oordeel: str
+        datum_oordeel: IsoDatum
 
     @event(OntheffingVerleend)
     def _ontheffing_verleend(

@@ -290,7 +290,7 @@ class Projections:
         if self.kafka:
             consumer = make_consumer(self.settings.kafka_bootstrap_servers)
             self._owned.append(consumer)
-            validate = None if model.name in self.regional else validate_cloudevent
+            validate = validate_cloudevent
             # The gemeente feed numbers events by their sequence: it must see each topic's
             # partitions merged in sequence order, or a reader paging along skips events.
             kind = SequencedKafkaSource if model is FEED_GEMEENTE else KafkaSource

@@ -20,12 +20,13 @@ from typing import Annotated, Any, ClassVar, Literal
 
 import pytest
 from eventsourcing.domain import Aggregate, DomainEvent
+from pydantic.alias_generators import to_camel
 
 from services.intake import domainmodel as intake
 from services.ontzorging import domainmodel as ontzorging
 from services.pip import domainmodel as pip
 from services.pip import rules as pip_rules
-from shared import contracts
+from shared import contracts, regional
 from shared.clock import FrozenClock
 from shared.cloudevents import (
     CONTEXT_ATTRIBUTES,
@@ -36,7 +37,7 @@ from shared.cloudevents import (
     to_cloudevent,
     to_kafka,
 )
-from shared.topics import gemeente_topic
+from shared.topics import gemeente_topic, regio_topic
 
 pytestmark = pytest.mark.backbone
 
@@ -682,7 +683,7 @@ def test_every_operation_sends_messages_of_its_own_channel(document: dict[str, A
             assert message["$ref"].startswith(f"{channel_ref}/messages/"), message
             resolve(document, message["$ref"])
         assert len(operation["messages"]) == len(channel["messages"])
-    assert services == set(contracts.SERVICES)
+    assert services == {*contracts.SERVICES, contracts.REGIONAL_CHANNEL}
 
 
 def test_every_event_type_is_a_message_with_its_schema_as_payload(
@@ -739,3 +740,206 @@ def test_the_asyncapi_document_validates_against_the_official_asyncapi_3_schema(
     del broken["info"]["version"]
     broken["channels"]["nietBestaand"] = {"address": 42}
     assert len(list(validator.iter_errors(broken))) >= 2, "the validator sees defects"
+
+
+# --- The regional stream -------------------------------------------------------------------
+
+REGIO = "Achterhoek"
+REGIO_KEY = b"sleutel-voor-de-test"
+PSEUDONYM = re.compile(r"^[0-9a-f]{32}$")
+KIND_SAMPLES: dict[regional.Kind, Any] = {
+    regional.Kind.DATE: "2026-01-02",
+    regional.Kind.BOOL: False,
+    regional.Kind.COUNT: 0,
+    regional.Kind.CODE: "B1",
+    regional.Kind.ORGANISATION: "Taalschool Oost & Partners (Doetinchem)",
+}
+
+
+def regional_events(clock: FrozenClock) -> list[dict[str, Any]]:
+    """`to_regional` of every real event of the stories, and of an event of every allowed
+    type whose allowed fields hold a sample of their kind (for a type no story reaches)."""
+    cloudevents = [
+        to_cloudevent(event, gemeente="GM0222", sequence=n)
+        for n, event in enumerate(real_events(clock), start=1)
+    ]
+    for event_class in contracts.domain_event_classes():
+        ce_type = event_type(event_class)
+        if ce_type in regional.ALLOW_LIST:
+            cloudevent = to_cloudevent(synthetic(event_class), gemeente="GM0222", sequence=1)
+            for name, kind in regional.ALLOW_LIST[ce_type].items():
+                cloudevent["data"][to_camel(name)] = KIND_SAMPLES[kind]
+            cloudevents.append(cloudevent)
+    produced = []
+    for cloudevent in cloudevents:
+        persoon_id = str(uuid.uuid5(uuid.NAMESPACE_URL, cloudevent["subject"]))
+        made = regional.to_regional(cloudevent, REGIO, REGIO_KEY, persoon_id=persoon_id)
+        if made is not None:
+            produced.append(made)
+    return produced
+
+
+def test_every_regional_type_has_a_schema_derived_from_the_allow_list() -> None:
+    generated = contracts.generated_schemas()
+    for source_type, fields in regional.ALLOW_LIST.items():
+        ce_type = regional.regional_type(source_type)
+        schema = generated[ce_type]
+        assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+        assert schema["$id"] == contracts.schema_id(ce_type)
+        assert schema["title"] and schema["additionalProperties"] is False
+        assert schema["x-persoonsgegevens"] == [], "the regional stream has no personal data"
+        allowed = {to_camel(name): kind for name, kind in fields.items()}
+        assert set(schema["properties"]) == {"persoon", "gemeente", *allowed}
+        assert {"persoon", "gemeente"} <= set(schema["required"])
+        assert schema["properties"]["persoon"]["pattern"] == "^[0-9a-f]{32}$"
+        assert schema["properties"]["gemeente"]["pattern"] == "^GM[0-9]{4}$"
+        for key, kind in allowed.items():
+            shape = dict(schema["properties"][key])
+            shape["type"] = next(t for t in _types_of(shape) if t != "null")
+            assert shape == contracts.kind_schema(kind), key
+    assert set(contracts.regional_schemas()) == {
+        regional.regional_type(t) for t in regional.ALLOW_LIST
+    }
+
+
+def _types_of(schema: Mapping[str, Any]) -> list[str]:
+    kinds = schema["type"]
+    return list(kinds) if isinstance(kinds, list) else [kinds]
+
+
+def test_a_regional_field_is_required_and_nullable_as_in_its_source() -> None:
+    schema = contracts.regional_schemas()["nl.inburgering.regio.pip-vastgesteld.v1"]
+    assert _types_of(schema["properties"]["niveau"]) == ["string", "null"]  # Optional there
+    assert _types_of(schema["properties"]["leerroute"]) == ["string"]
+    assert {"niveau", "leerroute", "pvtIntensiteitUren"} <= set(schema["required"])
+    assert schema["properties"]["pvtIntensiteitUren"] == {
+        "type": "integer",
+        "minimum": 0,
+        "maximum": regional.COUNT_MAX,
+    }, "to_regional emits whole hours only"
+
+
+def test_the_regional_schemas_follow_the_allow_list_and_the_guard_covers_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Derived, not written by hand: a change of the allow-list changes the schema, and an
+    incompatible one is refused like a domain schema's."""
+    source_type = "nl.inburgering.pip.cursusuren-geregistreerd.v1"
+    ce_type = "nl.inburgering.regio.cursusuren-geregistreerd.v1"
+    changed_list = {t: dict(f) for t, f in regional.ALLOW_LIST.items()}
+    del changed_list[source_type]["aanbieder"]
+    changed_list[source_type]["uren"] = regional.Kind.CODE
+    monkeypatch.setattr(regional, "ALLOW_LIST", changed_list)
+    schema = contracts.generated_schemas()[ce_type]
+    assert "aanbieder" not in schema["properties"]
+    problems = contracts.compatibility_problems(
+        contracts.committed_schemas(ROOT), contracts.generated_schemas()
+    )
+    assert len(problems) == 1 and problems[0].startswith(ce_type), problems
+    assert "property 'aanbieder' removed" in problems[0]
+    assert "data.uren: type changed" in problems[0]
+
+
+def test_every_regional_event_validates_against_its_schema(clock: FrozenClock) -> None:
+    produced = regional_events(clock)
+    assert {e["type"] for e in produced} == {
+        regional.regional_type(t) for t in regional.ALLOW_LIST
+    }, "every allowed source type is translated"
+    assert any(e["data"].get("niveau", "") is None for e in produced), "a null passes too"
+    schemas = contracts.generated_schemas()
+    errors = []
+    for event in produced:
+        assert event["dataschema"] == contracts.schema_id(event["type"])
+        errors += [f"{event['type']}: {e}" for e in validate(schemas[event["type"]], event["data"])]
+        contracts.validate_cloudevent(event)  # what a regional consumer calls
+    assert not errors, "\n".join(errors)
+
+
+def test_a_regional_schema_refuses_extra_personal_and_malformed_fields(
+    clock: FrozenClock,
+) -> None:
+    produced = {e["type"]: e for e in regional_events(clock)}
+    uren = produced["nl.inburgering.regio.cursusuren-geregistreerd.v1"]
+    contracts.validate_cloudevent(uren)
+    data = uren["data"]
+    wrong: list[dict[str, Any]] = [
+        data | {"extra": 1},
+        data | {"naam": "Amal Haddad"},  # personal: no regional schema has it
+        data | {"bsn": "111222333"},
+        data | {"inburgeraarId": str(uuid.uuid4())},
+        {k: v for k, v in data.items() if k != "persoon"},
+        data | {"persoon": str(uuid.uuid4())},  # an id, not the pseudonym
+        data | {"gemeente": "Doetinchem"},
+        data | {"aanbieder": "Taal\nschool"},
+        data | {"aanbieder": "Taalschool\n"},
+        data | {"aanbieder": "x" * 121},
+        data | {"aanbieder": ""},
+        data | {"uren": 1.5},
+        data | {"uren": -1},
+        data | {"uren": None},
+        data | {"soort": "cursus (Zzyzx)"},
+        data | {"peildatum": "2026-02-30"},
+    ]
+    for bad in wrong:
+        with pytest.raises(contracts.SchemaViolation):
+            contracts.validate_cloudevent(uren | {"data": bad})
+
+
+def test_the_regional_channel_and_its_messages_are_in_the_asyncapi_document(
+    document: dict[str, Any],
+) -> None:
+    channel = document["channels"][contracts.REGIONAL_CHANNEL]
+    assert channel["address"] == "regio.{regio}.inburgering"
+    assert set(re.findall(r"{(\w+)}", channel["address"])) == set(channel["parameters"])
+    assert channel["address"].replace("{regio}", "achterhoek") == regio_topic(REGIO)
+    assert channel["bindings"]["kafka"]["topicConfiguration"]["retention.ms"] == -1
+    regional_types = {regional.regional_type(t) for t in regional.ALLOW_LIST}
+    assert set(channel["messages"]) == regional_types
+    operation = document["operations"]["sendRegioEvents"]
+    assert operation["action"] == "send"
+    assert operation["channel"]["$ref"] == f"#/channels/{contracts.REGIONAL_CHANNEL}"
+    assert len(operation["messages"]) == len(regional_types)
+    generated = contracts.regional_schemas()
+    for ce_type in regional_types:
+        message = resolve(document, channel["messages"][ce_type]["$ref"])
+        assert message["name"] == ce_type
+        payload = resolve(document, message["payload"]["$ref"])
+        expected = dict(generated[ce_type])
+        del expected["$schema"]
+        assert payload == expected, ce_type
+        assert message["traits"] == [
+            {"$ref": f"#/components/messageTraits/{contracts.REGIONAL_TRAIT}"}
+        ]
+        assert message["bindings"]["kafka"]["key"]["pattern"] == "^[0-9a-f]{32}$"
+    # The domain channels keep the domain messages only.
+    for service in contracts.SERVICES:
+        assert not set(document["channels"][service]["messages"]) & regional_types
+
+
+def test_the_regional_trait_documents_the_headers_a_regional_record_carries(
+    document: dict[str, Any], clock: FrozenClock
+) -> None:
+    trait = document["components"]["messageTraits"][contracts.REGIONAL_TRAIT]
+    headers_schema = trait["headers"]
+    attributes = set(CONTEXT_ATTRIBUTES) - {"sequence", "sequencetype"}
+    assert set(headers_schema["properties"]) == {f"ce_{a}" for a in attributes} | {"content-type"}
+    assert "ce_time" not in headers_schema["required"]
+    produced = regional_events(clock)
+    for event in produced:
+        key, _, headers = to_kafka(event)
+        decoded = {name: value.decode() for name, value in headers}
+        assert validate(headers_schema, decoded) == []
+        assert set(headers_schema["required"]) <= set(decoded)
+        assert "ce_sequence" not in decoded and "ce_sequencetype" not in decoded
+        assert key.decode() == decoded["ce_partitionkey"] == decoded["ce_subject"]
+        assert PSEUDONYM.match(key.decode()) and key.decode() == event["data"]["persoon"]
+        assert decoded["ce_dataschema"] == contracts.schema_id(decoded["ce_type"])
+    # Without a time in the source event, the regional record has no ce_time and is fine.
+    source = to_cloudevent(next(iter(intake_story())), gemeente="GM0222", sequence=1)
+    del source["time"]
+    untimed = regional.to_regional(source, REGIO, REGIO_KEY)
+    assert untimed is not None
+    decoded = {name: value.decode() for name, value in to_kafka(untimed)[2]}
+    assert "ce_time" not in decoded and validate(headers_schema, decoded) == []
+    # The domain trait would not fit: it requires ce_sequence and a UUID subject.
+    assert validate(document["components"]["messageTraits"][contracts.TRAIT]["headers"], decoded)

@@ -226,6 +226,7 @@ def test_the_regional_envelope() -> None:
         ("dagtekening", "2025-02-30"),
         ("niveau", {"code": "B1"}),
         ("niveau", "B1 (Zzyzx Plantvalue)"),
+        ("niveau", "B1\n"),  # `$` alone would let a trailing newline through
         ("map", "ja"),
         ("pvtIntensiteitUren", True),
         ("pvtIntensiteitUren", -1),

@@ -291,6 +291,21 @@ def test_a_region_numbers_its_events_in_the_order_they_arrive(
     assert amsterdam.headers["X-Laatste-Positie"] == "1", "each region counts from 1"
 
 
+def test_a_regional_page_links_the_schema_of_its_regional_types(
+    client: TestClient, projectors: list[Projector], token: Any
+) -> None:
+    caught_up(projectors)
+    page = client.get(ACHTERHOEK_FEED, headers=token(Rol.REGIONAAL_ANALIST, [], ["achterhoek"]))
+    described = link_header(page, "describedby")
+    [schema] = [u for u in described if "/contracten/schemas/" in u]
+    assert schema.endswith("/nl.inburgering.regio.intake-afgerond.v1.json")
+    data_schema = client.get(schema)
+    assert data_schema.status_code == 200
+    assert data_schema.headers["content-type"] == "application/schema+json"
+    assert data_schema.json()["x-persoonsgegevens"] == []
+    assert "persoon" in data_schema.json()["required"]
+
+
 # --- Who may read ---------------------------------------------------------------------------
 
 GEMEENTE = "gemeente"
