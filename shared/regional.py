@@ -39,6 +39,7 @@ import re
 import sqlite3
 import time
 import uuid
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from enum import Enum
 from types import MappingProxyType
@@ -411,7 +412,7 @@ class MemoryLinks:
         self._links.setdefault(aggregate_id, person_id)
 
 
-class _CachedLinks:
+class _CachedLinks(ABC):
     """A link never changes, so it is cached once read or written."""
 
     def __init__(self) -> None:
@@ -435,11 +436,11 @@ class _CachedLinks:
         if known != person_id:
             log.error("Aggregate %s is already linked to another inburgeraar", aggregate_id)
 
-    def _select(self, aggregate_id: str) -> str | None:
-        raise NotImplementedError
+    @abstractmethod
+    def _select(self, aggregate_id: str) -> str | None: ...
 
-    def _insert(self, aggregate_id: str, person_id: str) -> None:
-        raise NotImplementedError
+    @abstractmethod
+    def _insert(self, aggregate_id: str, person_id: str) -> None: ...
 
 
 class SQLiteLinks(_CachedLinks):

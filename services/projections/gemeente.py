@@ -38,6 +38,7 @@ import json
 import logging
 import statistics
 import uuid
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -498,7 +499,7 @@ def _table(base: str, suffix: str) -> str:
     return identifier(f"{base}{suffix}")
 
 
-class PersoonModel:
+class PersoonModel(ABC):
     """A read model of facts per inburgeraar per gemeente. Subclasses name their tables,
     which events they read, and how they write the facts out."""
 
@@ -578,9 +579,10 @@ class PersoonModel:
         )
         return str(rows[0][0]) if rows else None
 
-    def lees(self, tx: Tx, suffix: str, gemeente: str, persoon: str) -> Feiten:
-        raise NotImplementedError
+    @abstractmethod
+    def lees(self, tx: Tx, suffix: str, gemeente: str, persoon: str) -> Feiten: ...
 
+    @abstractmethod
     def schrijf(
         self,
         tx: Tx,
@@ -590,8 +592,7 @@ class PersoonModel:
         feiten: Feiten,
         event: str,
         data: Mapping[str, Any],
-    ) -> None:
-        raise NotImplementedError
+    ) -> None: ...
 
 
 def _upsert(tx: Tx, table: str, keys: Sequence[str], values: Mapping[str, Any]) -> None:

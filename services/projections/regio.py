@@ -25,6 +25,7 @@ import datetime as dt
 import logging
 import re
 import statistics
+from abc import ABC, abstractmethod
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -166,7 +167,7 @@ def _table(base: str, suffix_: str) -> str:
 Handler = Callable[[Tx, Feit, str], None]
 
 
-class RegioModel:
+class RegioModel(ABC):
     """Common ground of the regional models: strict reading and dispatch per type."""
 
     name: str
@@ -175,8 +176,8 @@ class RegioModel:
     def __init__(self) -> None:
         self._handlers: dict[str, Handler] = {}
 
-    def create(self, tx: Tx, suffix_: str) -> None:
-        raise NotImplementedError
+    @abstractmethod
+    def create(self, tx: Tx, suffix_: str) -> None: ...
 
     def drop(self, tx: Tx, suffix_: str) -> None:
         for base in self.tables:

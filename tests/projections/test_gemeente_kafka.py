@@ -96,16 +96,24 @@ def test_on_kafka_a_model_rebuilt_from_offset_0_equals_the_incremental_one(
         app = create_app(kafka)
         clients.append(app.state.projections)
         token = TokenVerifier(kafka).issue("kr-1", Rol.KLANTREGISSEUR, [HIER])
-        response = TestClient(app).get(
-            f"/api/v1/gemeenten/{HIER}/caseload",
-            params={"paginaGrootte": 100},
-            headers={"Authorization": f"Bearer {token}"},
-        )
-        assert response.status_code == 200, response.text
-        body = response.json()
+        # The local broker keeps every earlier run's GM0222 history: read every page.
+        client = TestClient(app)
+        headers = {"Authorization": f"Bearer {token}"}
+        caseload: set[str] = set()
+        for pagina in range(1, 1000):
+            response = client.get(
+                f"/api/v1/gemeenten/{HIER}/caseload",
+                params={"paginaGrootte": 100, "pagina": pagina},
+                headers=headers,
+            )
+            assert response.status_code == 200, response.text
+            body = response.json()
+            caseload |= {r["inburgeraarId"] for r in body["caseload"]}
+            if pagina * 100 >= body["totaal"]:
+                break
         ids = {str(keten.ids[n]) for n in ("Gijs", "Farah", "Amal", "Bilal", "Chen", "Hana")}
-        assert ids <= {r["inburgeraarId"] for r in body["caseload"]}
-        assert str(keten.ids["Dana"]) not in {r["inburgeraarId"] for r in body["caseload"]}
+        assert ids <= caseload
+        assert str(keten.ids["Dana"]) not in caseload
         meta = body["meta"]
         assert (meta["achterstand"], meta["generatie"]) == (0, 2)
         assert meta["positie"] and all(

@@ -1,0 +1,72 @@
+"""Settings of the DUO service: which OIN is DUO's, and which OIN belongs to which gemeente."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import NoDecode
+
+from shared.config import DEMO_GEMEENTE, PlatformSettings
+from shared.gemeenten import check_gemeentecode
+
+OIN = re.compile(r"^\d{20}$")
+# Made-up OINs for development and tests only; production sets the real ones from the
+# OIN register (https://oinregister.logius.nl/).
+DEVELOPMENT_DUO_OIN = "00000099000000000001"
+DEVELOPMENT_GEMEENTE_OIN = "00000099000000000222"
+
+
+def check_oin(value: str) -> str:
+    if not OIN.match(value):
+        raise ValueError(f"{value!r} is geen OIN (20 cijfers)")
+    return value
+
+
+class DuoSettings(PlatformSettings):
+    """All platform settings, plus the OINs of the chain with DUO."""
+
+    duo_oin: str | None = Field(
+        None,
+        description="OIN of Dienst Uitvoering Onderwijs: the only accepted `bron` of incoming "
+        "notificaties. Required in production.",
+    )
+    duo_gemeente_oins: Annotated[dict[str, str], NoDecode] = Field(
+        default_factory=dict,
+        description="OIN=CBS-code pairs (comma-separated) of the gemeenten this deployment "
+        "receives DUO notificaties for: a notificatie's `doel` OIN names its gemeente. "
+        "Required in production.",
+    )
+
+    @field_validator("duo_gemeente_oins", mode="before")
+    @classmethod
+    def _pairs(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            pairs = [pair.split("=", 1) for pair in value.split(",") if pair.strip()]
+            if any(len(pair) != 2 for pair in pairs):
+                raise ValueError("DUO_GEMEENTE_OINS: verwacht OIN=GMxxxx,OIN=GMxxxx")
+            return {oin.strip(): code.strip() for oin, code in pairs}
+        return value
+
+    @field_validator("duo_gemeente_oins")
+    @classmethod
+    def _valid_pairs(cls, value: dict[str, str]) -> dict[str, str]:
+        return {check_oin(oin): check_gemeentecode(code) for oin, code in value.items()}
+
+    @field_validator("duo_oin")
+    @classmethod
+    def _valid_oin(cls, value: str | None) -> str | None:
+        return None if value is None else check_oin(value)
+
+    @model_validator(mode="after")
+    def _oins_in_production(self) -> DuoSettings:
+        if self.duo_oin is None:
+            if self.environment == "production":
+                raise ValueError("DUO_OIN must be set when ENVIRONMENT=production")
+            self.duo_oin = DEVELOPMENT_DUO_OIN
+        if not self.duo_gemeente_oins:
+            if self.environment == "production":
+                raise ValueError("DUO_GEMEENTE_OINS must be set when ENVIRONMENT=production")
+            self.duo_gemeente_oins = {DEVELOPMENT_GEMEENTE_OIN: DEMO_GEMEENTE}
+        return self

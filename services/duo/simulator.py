@@ -1,0 +1,229 @@
+"""A DUO simulator, built from DUO's published specs (contracts/duo): the PIP API and the
+Examen API. Every request is checked against DUO's OpenAPI file (400 "Fout verzoek" without
+a body when it does not conform, as DUO's PIP API since v1.1.2) and a PIP is registered only
+when DUO's rules in contracts/duo/README.md ("Het aanleveren van een PIP") hold; otherwise
+DUO answers 403 with a list of `Foutmelding` (PIP API v1.2.0: "Foutmeldingen worden nu
+teruggeven als een HTTP403"). Received PIPs and seeded exam results live in memory.
+
+Run: python -m services.duo.simulator --port 8099
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Request, Response
+from openapi_core import OpenAPI
+from openapi_core.testing import MockRequest
+
+from services.duo.client import DUO_OIN
+
+CONTRACTS = Path(__file__).resolve().parents[2] / "contracts" / "duo" / "API"
+PIP_SPEC = CONTRACTS / "PIP" / "openapi.yml"
+EXAMEN_SPEC = CONTRACTS / "Examen" / "openapi.yml"
+BASISPAD = "/v1"  # DUO README: Basis pad URI (major version), not in the specs
+
+# DUO's leerroute codes (PIP API, Leerroute): B1-route, onderwijsroute, Z-route.
+B1_ROUTE, ONDERWIJSROUTE, Z_ROUTE = "B", "O", "Z"
+
+
+@cache
+def spec(path: Path) -> OpenAPI:
+    return OpenAPI.from_file_path(str(path))
+
+
+def valideer_verzoek(
+    spec_path: Path,
+    *,
+    method: str,
+    path: str,
+    headers: dict[str, str],
+    body: bytes,
+    content_type: str,
+    path_pattern: str,
+    path_params: dict[str, str],
+) -> None:
+    """Raise openapi-core's error when the request does not conform to DUO's spec."""
+    spec(spec_path).validate_request(
+        MockRequest(
+            "http://duo",
+            method,
+            path,
+            path_pattern=path_pattern,
+            view_args=path_params,
+            headers=headers,
+            data=body or None,
+            content_type=content_type,
+        )
+    )
+
+
+@dataclass
+class Persoon:
+    """What DUO knows of a person that its PIP rules need (seeded by a test)."""
+
+    start_inburgeringsplicht: dt.date | None = None
+    vestigingsdatum: dt.date | None = None
+    asielmigrant: bool | None = None
+
+
+@dataclass
+class DuoSimulator:
+    """DUO's state: persons, registered PIPs per BSN (oldest first), exam results."""
+
+    api_version: str = "1.2.0"
+    personen: dict[str, Persoon] = field(default_factory=dict)
+    pips: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    examenresultaten: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    ontvangen: list[dict[str, Any]] = field(default_factory=list)
+    storingen: int = 0
+    # OIN -> gemeentecode (4 digits); an OIN not listed is registered as "0000".
+    oin_register: dict[str, str] = field(default_factory=dict)
+
+    def ken_persoon(self, bsn: str, persoon: Persoon) -> None:
+        self.personen[bsn] = persoon
+
+    def zet_examenresultaten(self, bsn: str, resultaten: list[dict[str, Any]]) -> None:
+        self.examenresultaten[bsn] = resultaten
+
+    def storing(self, aantal: int) -> None:
+        """The next `aantal` requests get 503 Service niet beschikbaar."""
+        self.storingen = aantal
+
+    def pip_fouten(self, bsn: str, pip: dict[str, Any]) -> list[str]:
+        """DUO README, "Het aanleveren van een PIP": every rule the PIP breaks."""
+        fouten: list[str] = []
+        persoon = self.personen.get(bsn, Persoon())
+        eerdere = self.pips.get(bsn, [])
+        dagtekening = dt.date.fromisoformat(pip["dagtekeningPip"])
+        leerroute, niveau = pip["leerroute"], pip.get("niveau")
+        if persoon.start_inburgeringsplicht and dagtekening < persoon.start_inburgeringsplicht:
+            fouten.append("De datum dagtekening ligt voor de start van de inburgeringsplicht")
+        if eerdere and any(
+            dagtekening < dt.date.fromisoformat(p["dagtekeningPip"])
+            for p in (eerdere[0], eerdere[-1])
+        ):
+            fouten.append(
+                "De datum dagtekening ligt voor de datum dagtekening van de initiele of actuele PIP"
+            )
+        if persoon.vestigingsdatum and dagtekening < persoon.vestigingsdatum:
+            fouten.append("De datum dagtekening ligt voor de vestiging bij de gemeente")
+        if niveau == "A2" and leerroute == ONDERWIJSROUTE:
+            fouten.append("Niveau A2 mag niet in combinatie met de onderwijsroute")
+        if niveau == "B1" and leerroute == Z_ROUTE:
+            fouten.append("Niveau B1 mag niet in combinatie met de Z-route")
+        if niveau == "A2" and leerroute == B1_ROUTE and not eerdere:
+            fouten.append("Niveau A2 mag niet in combinatie met de B1-route bij de eerste PIP")
+        if "geschatteIntensiteitB1Route" in pip and (
+            leerroute != B1_ROUTE or persoon.asielmigrant is False
+        ):
+            fouten.append(
+                "Geschatte intensiteit B1 route mag alleen bij de B1-route en bij asielmigranten"
+            )
+        return fouten
+
+    def registreer_pip(self, bsn: str, gemeentecode: str, pip: dict[str, Any]) -> None:
+        if "niveau" not in pip and pip["leerroute"] in (B1_ROUTE, ONDERWIJSROUTE):
+            pip = {**pip, "niveau": "B1"}  # DUO README: Niveau (B1 when omitted)
+        self.pips.setdefault(bsn, []).append({**pip, "gemeentecode": gemeentecode})
+
+
+def create_app(simulator: DuoSimulator | None = None) -> FastAPI:
+    sim = simulator or DuoSimulator()
+    app = FastAPI(title="DUO simulator", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.simulator = sim
+    router = APIRouter(prefix=BASISPAD)
+
+    def antwoord(
+        status: int, bericht_id: str | None, body: Any = None, *, content: bool = True
+    ) -> Response:
+        headers = {"API-Version": sim.api_version}
+        if bericht_id:
+            headers["berichtId"] = bericht_id
+        if body is None or not content:
+            return Response(status_code=status, headers=headers)
+        return Response(
+            json.dumps(body), status_code=status, headers=headers, media_type="application/json"
+        )
+
+    async def conform(
+        request: Request, spec_path: Path, pattern: str, bsn: str
+    ) -> tuple[bool, str | None]:
+        body = await request.body()
+        bericht_id = request.headers.get("berichtId")
+        try:
+            valideer_verzoek(
+                spec_path,
+                method=request.method,
+                path=request.url.path.removeprefix(BASISPAD),
+                headers=dict(request.headers),
+                body=body,
+                content_type=request.headers.get("content-type", "application/json"),
+                path_pattern=pattern,
+                path_params={"bsn": bsn},
+            )
+        except Exception:  # openapi-core raises several types; any means "Fout verzoek"
+            return False, bericht_id
+        return True, bericht_id
+
+    @router.post("/personen/{bsn}/PIP")
+    async def post_pip(bsn: str, request: Request) -> Response:
+        ok, bericht_id = await conform(request, PIP_SPEC, "/personen/{bsn}/PIP", bsn)
+        if sim.storingen > 0:
+            sim.storingen -= 1
+            return antwoord(503, bericht_id)
+        if not ok:
+            return antwoord(400, bericht_id)
+        if request.headers["doel"] != DUO_OIN:
+            return antwoord(403, bericht_id, [{"fouttekst": "Het doel OIN is niet DUO"}])
+        pip = json.loads(await request.body())
+        fouten = sim.pip_fouten(bsn, pip)
+        sim.ontvangen.append({"bsn": bsn, "pip": pip, "bron": request.headers["bron"]})
+        if fouten:
+            return antwoord(403, bericht_id, [{"fouttekst": f} for f in fouten])
+        sim.registreer_pip(bsn, sim.oin_register.get(request.headers["bron"], "0000"), pip)
+        return antwoord(201, bericht_id)
+
+    @router.get("/personen/{bsn}/PIP")
+    async def get_pip(bsn: str, request: Request) -> Response:
+        ok, bericht_id = await conform(request, PIP_SPEC, "/personen/{bsn}/PIP", bsn)
+        if not ok:
+            return antwoord(400, bericht_id)
+        if not sim.pips.get(bsn):
+            return antwoord(404, bericht_id)
+        actueel = dict(sim.pips[bsn][-1])
+        gemeentecode = actueel.pop("gemeentecode")
+        return antwoord(200, bericht_id, {"gemeentecode": gemeentecode, "pip": actueel})
+
+    @router.get("/personen/{bsn}/examens/resultaten")
+    async def get_examenresultaten(bsn: str, request: Request) -> Response:
+        pattern = "/personen/{bsn}/examens/resultaten"
+        ok, bericht_id = await conform(request, EXAMEN_SPEC, pattern, bsn)
+        if not ok:
+            return antwoord(400, bericht_id)
+        if bsn not in sim.examenresultaten:
+            return antwoord(404, bericht_id)
+        return antwoord(200, bericht_id, sim.examenresultaten[bsn])
+
+    app.include_router(router)
+    return app
+
+
+def main(argv: list[str] | None = None) -> None:
+    import uvicorn
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8099)
+    args = parser.parse_args(argv)
+    uvicorn.run(create_app(), host=args.host, port=args.port)
+
+
+if __name__ == "__main__":
+    main()
