@@ -16,12 +16,13 @@ import time
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Annotated, Any, ClassVar
 
 import httpx
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from services.duo.config import oin_paren
 from services.pip import rules
 from services.pip.rules import Doelgroep, Examenonderdeel, Leerroute, Niveau
 from shared.domain import DomainError
@@ -39,19 +40,26 @@ ONDERDEEL_VAN_DUO = {
 
 
 class DuoClientSettings(BaseSettings):
-    """Where DUO lives and who we are to DUO. Temporary home until services/duo/config.py
-    carries these (env: DUO_BASE_URL, DUO_OIN, DUO_GEMEENTE_OINS as JSON)."""
+    """Where DUO lives and who we are to DUO (env DUO_BASE_URL, DUO_OIN, DUO_GEMEENTE_OINS in
+    the same `OIN=GMxxxx` form as the Notificatie side, read here as CBS code -> OIN)."""
 
     model_config = SettingsConfigDict(env_prefix="DUO_", env_file=".env", extra="ignore")
 
     base_url: str = Field("http://127.0.0.1:8099", description="DUO's base URL, without /v1.")
     oin: str = Field(DUO_OIN, min_length=20, max_length=20, description="DUO's OIN (doel).")
-    gemeente_oins: dict[str, str] = Field(
+    gemeente_oins: Annotated[dict[str, str], NoDecode] = Field(
         default_factory=dict, description="CBS gemeentecode (GM0222) -> the gemeente's OIN."
     )
     max_pogingen: int = Field(4, ge=1, description="Attempts per request, first included.")
     backoff_seconden: float = Field(0.5, ge=0, description="First wait; doubles each retry.")
     timeout_seconden: float = Field(10.0, gt=0)
+
+    @field_validator("gemeente_oins", mode="before")
+    @classmethod
+    def _from_environment(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return {code: oin for oin, code in oin_paren(value).items()}
+        return value
 
 
 class DuoFout(DomainError):

@@ -24,6 +24,17 @@ def check_oin(value: str) -> str:
     return value
 
 
+def oin_paren(value: Any) -> Any:
+    """DUO_GEMEENTE_OINS as written in the environment, `OIN=GMxxxx,OIN=GMxxxx`, to a dict
+    OIN -> CBS code (a dict is passed through)."""
+    if isinstance(value, str):
+        pairs = [pair.split("=", 1) for pair in value.split(",") if pair.strip()]
+        if any(len(pair) != 2 for pair in pairs):
+            raise ValueError("DUO_GEMEENTE_OINS: verwacht OIN=GMxxxx,OIN=GMxxxx")
+        return {oin.strip(): code.strip() for oin, code in pairs}
+    return value
+
+
 class DuoSettings(PlatformSettings):
     """All platform settings, plus the OINs of the chain with DUO."""
 
@@ -42,12 +53,7 @@ class DuoSettings(PlatformSettings):
     @field_validator("duo_gemeente_oins", mode="before")
     @classmethod
     def _pairs(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            pairs = [pair.split("=", 1) for pair in value.split(",") if pair.strip()]
-            if any(len(pair) != 2 for pair in pairs):
-                raise ValueError("DUO_GEMEENTE_OINS: verwacht OIN=GMxxxx,OIN=GMxxxx")
-            return {oin.strip(): code.strip() for oin, code in pairs}
-        return value
+        return oin_paren(value)
 
     @field_validator("duo_gemeente_oins")
     @classmethod

@@ -208,3 +208,15 @@ def test_de_simulator_draait_als_eigen_proces(settings_duo: DuoClientSettings) -
     finally:
         proces.terminate()
         proces.wait(timeout=10)
+
+
+def test_the_client_reads_the_same_gemeente_oins_as_the_notification_side(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """One variable, DUO_GEMEENTE_OINS=OIN=GMxxxx, configures both directions."""
+    from services.duo.client import DuoClientSettings
+    from services.duo.config import DuoSettings
+
+    monkeypatch.setenv("DUO_GEMEENTE_OINS", "00000001001589623000=GM0222")
+    assert DuoClientSettings().gemeente_oins == {"GM0222": "00000001001589623000"}
+    assert DuoSettings(environment="test").duo_gemeente_oins == {"00000001001589623000": "GM0222"}

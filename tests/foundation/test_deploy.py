@@ -150,13 +150,15 @@ def test_the_production_environment_of_compose_is_accepted_and_needs_every_secre
 
 def test_every_setting_is_documented_in_env_example() -> None:
     """Configuration is declared once (pydantic-settings) and every variable is documented."""
+    from services.duo.config import DuoSettings
     from services.intake.config import IntakeSettings
     from services.ontzorging.config import OntzorgingSettings
     from services.pip.config import PipSettings
     from services.projections.config import ProjectionsSettings
 
     documented = (REPO / ".env.example").read_text()
-    for settings in (IntakeSettings, PipSettings, OntzorgingSettings, ProjectionsSettings):
+    services = (IntakeSettings, PipSettings, OntzorgingSettings, ProjectionsSettings, DuoSettings)
+    for settings in services:
         for name, field in settings.model_fields.items():
             assert f"{name.upper()}=" in documented, f"{name.upper()} is not in .env.example"
             assert field.description, f"{settings.__name__}.{name} has no description"
