@@ -35,6 +35,7 @@ from psycopg.sql import SQL, Identifier
 from shared.application import GemeenteApplication
 from shared.clock import current_clock
 from shared.consumer import LogSource
+from shared.domain import ConcurrencyConflict
 
 log = logging.getLogger(__name__)
 
@@ -268,3 +269,47 @@ class Klok:
         """How many aggregates signalled something this round."""
         peildatum = current_clock().today()
         return sum(len(use_case(peildatum)) for use_case in self.use_cases)
+
+
+class TermijnApplication(GemeenteApplication):
+    """An application whose aggregates keep an agenda: the deadline index beside its event
+    store, and the use cases of passing time. Subclasses name the aggregate class and what
+    it is called in the log."""
+
+    termijn_aggregate: type[Any]
+    termijn_naam: str = "Aggregate"
+
+    def __init__(self, env: Mapping[str, str] | None = None) -> None:
+        super().__init__(env=env)
+        self.deadlines = DeadlineIndex(self)
+
+    def signaleer_termijnen(
+        self, aggregate_id: UUID, peildatum: dt.date, *, gemeenten: Collection[str]
+    ) -> bool:
+        """The aggregate records what `peildatum` made due; True if it recorded something."""
+        aggregate = self.get_voor(self.termijn_aggregate, aggregate_id, gemeenten)
+        versie = aggregate.version
+        aggregate.signaleer_verstreken_termijnen(peildatum)
+        if aggregate.version == versie:
+            return False
+        self.save(aggregate)
+        return True
+
+    def signaleer_verstreken_termijnen(
+        self, peildatum: dt.date, *, gemeenten: Collection[str], limit: int = 100
+    ) -> list[UUID]:
+        """The timer's use case: the aggregates the deadline index names as due, each in its
+        own save (one changed meanwhile does not hold up the others: the index still names
+        it, so the next round tries again). Returns those that signalled."""
+        gesignaleerd = []
+        for aggregate_id in self.deadlines.due(peildatum, gemeenten, limit):
+            try:
+                if self.signaleer_termijnen(aggregate_id, peildatum, gemeenten=gemeenten):
+                    gesignaleerd.append(aggregate_id)
+            except ConcurrencyConflict:
+                log.info(
+                    "%s %s changed while signalling; the next round retries",
+                    self.termijn_naam,
+                    aggregate_id,
+                )
+        return gesignaleerd

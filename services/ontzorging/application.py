@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from uuid import UUID
 
-from services.deadlines import DeadlineIndex
+from services.deadlines import TermijnApplication
 from services.ontzorging.domainmodel import (
     Doelgroep,
     GemeenteNietToegestaan,
@@ -17,8 +17,6 @@ from services.ontzorging.domainmodel import (
     Post,
     RedenBeeindiging,
 )
-from shared.application import GemeenteApplication
-from shared.domain import ConcurrencyConflict
 
 log = logging.getLogger(__name__)
 
@@ -129,12 +127,10 @@ def overzicht(o: Ontzorging) -> OntzorgingOverzicht:
     )
 
 
-class OntzorgingApplication(GemeenteApplication):
+class OntzorgingApplication(TermijnApplication):
+    termijn_aggregate = Ontzorging
+    termijn_naam = "Ontzorging"
     name = "Ontzorging"
-
-    def __init__(self, env: Mapping[str, str] | None = None) -> None:
-        super().__init__(env=env)
-        self.deadlines = DeadlineIndex(self)
 
     def start_ontzorging(
         self,
@@ -170,33 +166,6 @@ class OntzorgingApplication(GemeenteApplication):
         )
         self.save(ontzorging)
         return overzicht(ontzorging)
-
-    def signaleer_termijnen(
-        self, ontzorging_id: UUID, peildatum: dt.date, *, gemeenten: Collection[str]
-    ) -> bool:
-        """The ontzorging records what `peildatum` made due (OntzorgingsperiodeAfgelopen);
-        True if it recorded something."""
-        ontzorging = self.get_voor(Ontzorging, ontzorging_id, gemeenten)
-        versie = ontzorging.version
-        ontzorging.signaleer_verstreken_termijnen(peildatum)
-        if ontzorging.version == versie:
-            return False
-        self.save(ontzorging)
-        return True
-
-    def signaleer_verstreken_termijnen(
-        self, peildatum: dt.date, *, gemeenten: Collection[str], limit: int = 100
-    ) -> list[UUID]:
-        """The timer's use case: the ontzorgingen the deadline index names as due, each in
-        its own save; one changed meanwhile is tried again next round."""
-        gesignaleerd = []
-        for ontzorging_id in self.deadlines.due(peildatum, gemeenten, limit):
-            try:
-                if self.signaleer_termijnen(ontzorging_id, peildatum, gemeenten=gemeenten):
-                    gesignaleerd.append(ontzorging_id)
-            except ConcurrencyConflict:
-                log.info("Ontzorging %s changed while signalling; retried", ontzorging_id)
-        return gesignaleerd
 
     def ontzorging(self, ontzorging_id: UUID, gemeenten: Collection[str]) -> OntzorgingOverzicht:
         return overzicht(self.get_voor(Ontzorging, ontzorging_id, gemeenten))

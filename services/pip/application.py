@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection
 from dataclasses import asdict
 from typing import Any
 from uuid import UUID
 
-from services.deadlines import DeadlineIndex
+from services.deadlines import TermijnApplication
 from services.pip.domainmodel import Inburgeringstraject, traject_id
 from services.pip.rules import (
     Doelgroep,
@@ -26,21 +26,18 @@ from services.pip.rules import (
     VoldaanGrond,
     VrijstellingReden,
 )
-from shared.application import GemeenteApplication
 from shared.auth import Forbidden
-from shared.domain import ConcurrencyConflict
 
 log = logging.getLogger(__name__)
 
 Overzicht = dict[str, Any]
 
 
-class PipApplication(GemeenteApplication):
+class PipApplication(TermijnApplication):
     """The inburgeringstrajecten (PIPs) of the gemeenten."""
 
-    def __init__(self, env: Mapping[str, str] | None = None) -> None:
-        super().__init__(env=env)
-        self.deadlines = DeadlineIndex(self)
+    termijn_aggregate = Inburgeringstraject
+    termijn_naam = "PIP"
 
     # --- Creating and changing ---------------------------------------------------------
 
@@ -354,34 +351,6 @@ class PipApplication(GemeenteApplication):
         )
 
     # --- Passing time ------------------------------------------------------------------
-
-    def signaleer_termijnen(
-        self, pip_id: UUID, peildatum: dt.date, *, gemeenten: Collection[str]
-    ) -> bool:
-        """The traject records what `peildatum` made due (PIPTermijnVerstreken,
-        InburgeringstermijnLooptBijnaAf); True if it recorded something."""
-        traject = self.get_voor(Inburgeringstraject, pip_id, gemeenten)
-        versie = traject.version
-        traject.signaleer_verstreken_termijnen(peildatum)
-        if traject.version == versie:
-            return False
-        self.save(traject)
-        return True
-
-    def signaleer_verstreken_termijnen(
-        self, peildatum: dt.date, *, gemeenten: Collection[str], limit: int = 100
-    ) -> list[UUID]:
-        """The timer's use case: the trajecten the deadline index names as due, each in its
-        own save (one traject changed meanwhile does not hold up the others: the index still
-        names it, so the next round tries again). Returns the trajecten that signalled."""
-        gesignaleerd = []
-        for pip_id in self.deadlines.due(peildatum, gemeenten, limit):
-            try:
-                if self.signaleer_termijnen(pip_id, peildatum, gemeenten=gemeenten):
-                    gesignaleerd.append(pip_id)
-            except ConcurrencyConflict:
-                log.info("PIP %s changed while signalling; the next round retries", pip_id)
-        return gesignaleerd
 
     # --- Reading -----------------------------------------------------------------------
 
