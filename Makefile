@@ -14,10 +14,15 @@ export KAFKA_BOOTSTRAP_SERVERS ?= 127.0.0.1:9092
 help:
 	@echo "make run            run the platform on the embedded default (SQLite, no Kafka)"
 	@echo "make test           start PostgreSQL + Kafka when needed, lint, run every test"
+	@echo "make test-faults    kill -9 relay, projector, API, Kafka and PostgreSQL under load"
+	@echo "                    (FAULTS_COMMANDS=5000 FAULTS_KILLS=3 [FAULTS_SEED=...])"
 	@echo "make services-up    start PostgreSQL (127.0.0.1:5432) and Kafka (127.0.0.1:9092)"
 	@echo "make services-down  stop them"
 	@echo "make lint           ruff (lint + format check) and mypy"
 	@echo "make contracts      regenerate contracts/ (JSON Schemas, AsyncAPI) from the code"
+	@echo "make bench          every figure of issue 8 beside its raw baseline (PostgreSQL, Kafka;"
+	@echo "                    10 million national events): bench/results.json and results.md"
+	@echo "make bench-quick    the same in a small size (a few minutes)"
 	@echo "make bench-replay   replay throughput against kafka-python's raw consumer"
 	@echo "make rebuild MODEL=caseload [GEMEENTE=GM0222]"
 	@echo "                    rebuild one read model from the start of history"
@@ -70,6 +75,16 @@ tools: $(TOOLS_STAMP)
 test: $(STAMP) $(TOOLS_STAMP) lint services-up
 	CI=$${CI:-false} $(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Fault injection at full size: its own PostgreSQL and Kafka (free ports, fresh RUN_DIR under
+# /tmp), thousands of commands, SIGKILLs of every moving part. `make test` runs the reduced
+# version. A failure prints its FAULTS_SEED: rerun with `make test-faults FAULTS_SEED=<seed>`.
+FAULTS_COMMANDS ?= 5000
+FAULTS_KILLS ?= 3
+.PHONY: test-faults
+test-faults: $(STAMP)
+	FAULTS_COMMANDS=$(FAULTS_COMMANDS) FAULTS_KILLS=$(FAULTS_KILLS) FAULTS_SEED=$(FAULTS_SEED) \
+		$(BIN)/python -m pytest -m faults -p no:randomly -s -q $(PYTEST_ARGS)
+
 clean:
 	rm -rf $(VENV) .run .mypy_cache .ruff_cache .pytest_cache tools/asyncapi/node_modules
 
@@ -79,6 +94,17 @@ clean:
 .PHONY: contracts
 contracts: $(STAMP)
 	$(BIN)/python -m shared.contracts
+
+# Benchmarks on the real PostgreSQL and Kafka (bench/__main__.py): ingest, relay, replay,
+# freshness and the national rebuild, each beside a raw baseline of the same run; writes
+# bench/results.json, bench/results.md and a cProfile of the slowest stage.
+# BENCH_ARGS="--national-events 1000000 --keep"
+.PHONY: bench bench-quick
+bench: $(STAMP) services-up
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
+bench-quick: $(STAMP) services-up
+	$(BIN)/python -m bench --quick $(BENCH_ARGS)
 
 # Replay throughput on the real broker (bench/replay.py): kafka-python's raw consumer, the
 # archive projector from offset 0 and the HTTP feed, with ratios and the projector's memory.

@@ -16,7 +16,17 @@ from typing import Any
 
 import uvicorn
 from fastapi import FastAPI
+from starlette.testclient import TestClient
 
+from services.duo import worker as duo_worker
+from services.duo.client import DuoClient
+from services.duo.config import DEVELOPMENT_DUO_OIN, DEVELOPMENT_GEMEENTE_OIN, DuoSettings
+from services.duo.main import build_application as build_duo
+from services.duo.main import client_settings as duo_client_settings
+from services.duo.main import create_app as create_duo
+from services.duo.simulator import DuoSimulator, Persoon
+from services.duo.simulator import create_app as create_duo_simulator
+from services.intake import worker as intake_worker
 from services.intake.application import AlGeregistreerd
 from services.intake.config import IntakeSettings
 from services.intake.domainmodel import Doelgroep
@@ -35,6 +45,8 @@ from shared.config import PlatformSettings
 
 DEMO_GEMEENTE = "GM0222"  # Doetinchem, in arbeidsmarktregio Achterhoek
 DEMO_BSN = "111222333"
+DEMO_DUO_BSN = "999993653"  # known to the DUO simulator: post an SS139 for it
+DUO_SIMULATOR = "http://duo-simulator/v1"
 
 SERVICES: dict[str, Callable[[PlatformSettings], FastAPI]] = {
     "intake": lambda s: create_intake(IntakeSettings(**s.model_dump())),
@@ -43,13 +55,40 @@ SERVICES: dict[str, Callable[[PlatformSettings], FastAPI]] = {
 }
 
 
+def create_duo_chain(settings: PlatformSettings) -> tuple[FastAPI, FastAPI]:
+    """The DUO service wired to the DUO simulator in-process (no network: an httpx client
+    on the simulator's ASGI app), the simulator knowing one demo person."""
+    simulator = DuoSimulator()
+    simulator.ken_persoon(
+        DEMO_DUO_BSN,
+        Persoon(
+            start_inburgeringsplicht=dt.date.today() - dt.timedelta(days=7),
+            asielmigrant=True,
+            naam="Demo DUO-inburgeraar",
+            geboortedatum=dt.date(1990, 1, 1),
+        ),
+    )
+    simulator_app = create_duo_simulator(simulator)
+    duo_settings = DuoSettings(**settings.model_dump())
+    client = DuoClient(
+        duo_client_settings(duo_settings),
+        http=TestClient(simulator_app, base_url=DUO_SIMULATOR),
+    )
+    application = build_duo(duo_settings, client=client, brp=simulator.brp())
+    return create_duo(duo_settings, application), simulator_app
+
+
 def build_backbone(settings: PlatformSettings, apps: dict[str, FastAPI]) -> BackgroundLoop:
     """The services' consumers on LogSources of their upstream applications, their deadline
     projections and timers, and the read models' projectors over the services' logs: the
     same code paths as the Kafka-mode workers."""
     embedded = settings.model_copy(update={"platform_mode": "embedded"})
     intake, pip, ontzorging = (apps[n].state.application for n in ("intake", "pip", "ontzorging"))
+    duo = apps["duo"].state.application
     tasks: list[Task] = [
+        *duo_worker.build_consumers(embedded, duo, intake=intake, pip=pip),
+        *intake_worker.build_consumers(embedded, intake, duo=duo),
+        *pip_worker.build_duo_consumers(embedded, pip, duo=duo),
         *pip_worker.build_consumers(embedded, pip, intake=intake),
         *ontzorging_worker.build_consumers(embedded, ontzorging, pip=pip),
         *pip_worker.build_timers(embedded, pip),
@@ -61,6 +100,7 @@ def build_backbone(settings: PlatformSettings, apps: dict[str, FastAPI]) -> Back
 
 def create_platform(settings: PlatformSettings) -> FastAPI:
     apps = {name: factory(settings) for name, factory in SERVICES.items()}
+    apps["duo"], duo_simulator = create_duo_chain(settings)
     # The read models: mounted at /projections, reading the three services' logs.
     apps["projections"] = create_projections(
         ProjectionsSettings(**{**settings.model_dump(), "platform_mode": "embedded"}),
@@ -97,6 +137,8 @@ def create_platform(settings: PlatformSettings) -> FastAPI:
 
     for name, app in apps.items():
         platform.mount(f"/{name}", app)
+    # DUO's side, for the demo: the simulator answers at /duo-simulator/v1 as DUO would.
+    platform.mount("/duo-simulator", duo_simulator)
     platform.state.services = apps
     platform.state.backbone = backbone
     return platform
@@ -136,6 +178,11 @@ def main(argv: list[str] | None = None) -> None:
     for name in [*SERVICES, "projections"]:
         print(f"  {name:<11} {base}/{name}/api/v1/docs")
     print(f"  overview    {base}/")
+    print(
+        f"  DUO         {base}/duo/v1/notificaties (DUO's Notificatie API; a demo SS139 for "
+        f"BSN {DEMO_DUO_BSN}: headers bron={DEVELOPMENT_DUO_OIN}, "
+        f"doel={DEVELOPMENT_GEMEENTE_OIN}, berichtId=<uuid>)"
+    )
     print(f"\nDemo gemeente {DEMO_GEMEENTE} (Doetinchem). Bearer token for a klantregisseur:")
     print(f"  {token}\n")
     uvicorn.run(platform, host=args.host, port=args.port, log_level="info")

@@ -4,7 +4,9 @@ at once), camelCase JSON, no trailing-slash redirects, security headers."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
@@ -15,12 +17,15 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from shared.auth import AuthError, CurrentPrincipal, Forbidden, Principal, Rol, TokenVerifier
 from shared.config import PlatformSettings
 from shared.domain import DomainError
 from shared.gemeenten import check_gemeentecode
+from shared.logboek import BetrokkeneSleutel, Logboek, SQLLogboek, Verwerking, records_van
+from shared.tracing import continue_from, span
 
 log = logging.getLogger(__name__)
 
@@ -107,16 +112,22 @@ def create_api(
     settings: PlatformSettings,
     routers: Sequence[APIRouter],
     application: Application[Any] | None = None,
+    logboek: Logboek | None = None,
 ) -> FastAPI:
     """Build a service's FastAPI app following the API Design Rules. The application, if
     given, is what the routes use (`request.app.state.application`) and is closed on
-    shutdown."""
+    shutdown. Requests that process a person's data are written to the `logboek`
+    (default: the platform's table, see shared/logboek.py)."""
+    verwerkingen: Logboek = logboek or SQLLogboek(settings)
+    assert settings.logboek_sleutel is not None
+    sleutel = BetrokkeneSleutel(settings.logboek_sleutel.get_secret_value())
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
         if application is not None:
             application.close()
+        verwerkingen.close()
 
     app = FastAPI(
         lifespan=lifespan,
@@ -137,6 +148,9 @@ def create_api(
     app.state.settings = settings
     app.state.application = application
     app.state.token_verifier = TokenVerifier(settings)
+    app.state.logboek = verwerkingen
+    # Apps used without their lifespan (tests, mounted sub-apps) still free the log's pool.
+    weakref.finalize(app, verwerkingen.close)
     for router in routers:
         app.include_router(router, prefix=API_PREFIX)
 
@@ -152,6 +166,38 @@ def create_api(
             response.headers["Access-Control-Allow-Origin"] = "*"
         else:
             response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    @app.middleware("http")
+    async def _trace_en_logboek(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        """W3C Trace Context in and out, and the Logboek Dataverwerkingen record of a route
+        that declared a processing activity, written once the outcome is known."""
+        request_span = continue_from(request.headers.get("traceparent"))
+        start = dt.datetime.now(dt.UTC)
+        status_code = 500
+        with span(request_span):
+            try:
+                response = await call_next(request)
+                status_code = response.status_code
+            finally:
+                current: Verwerking | None = getattr(request.state, "verwerking", None)
+                if current is not None:
+                    records = records_van(
+                        current,
+                        sleutel=sleutel,
+                        trace_id=request_span.trace_id,
+                        span_id=request_span.span_id,
+                        parent_span_id=request_span.parent_span_id,
+                        status_code=status_code,
+                        start=start,
+                        end=dt.datetime.now(dt.UTC),
+                        system=title,
+                        version=version,
+                    )
+                    await run_in_threadpool(verwerkingen.schrijf, records)
+        response.headers["traceparent"] = request_span.traceparent
         return response
 
     @app.exception_handler(RequestValidationError)

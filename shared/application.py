@@ -13,12 +13,16 @@ from eventsourcing.application import AggregateNotFoundError, Application, Proce
 from eventsourcing.persistence import (
     IntegrityError,
     JSONTranscoder,
+    Mapper,
     ProcessRecorder,
     Tracking,
     Transcoding,
 )
 
+from shared.crypto import PersoonsgegevensMapper
 from shared.domain import ConcurrencyConflict, GemeenteAggregate, NotFound, Ontvangst
+from shared.keystore import Sleutelkluis, kluis_uit_env
+from shared.tracing import current_span
 
 A = TypeVar("A", bound=GemeenteAggregate)
 
@@ -58,7 +62,12 @@ class GemeenteApplication(Application[UUID]):
 
     def construct_recorder(self) -> ProcessRecorder:
         # A process recorder also stores consumer positions, in the same transaction.
-        return self.factory.process_recorder()
+        try:
+            return self.factory.process_recorder()
+        except IntegrityError:
+            # Another process created the same tables at this moment (PostgreSQL's CREATE
+            # TABLE IF NOT EXISTS is not race-free); now they exist, so this one succeeds.
+            return self.factory.process_recorder()
 
     @property
     def tracking(self) -> ProcessRecorder:
@@ -68,6 +77,27 @@ class GemeenteApplication(Application[UUID]):
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
         transcoder.register(DateAsISO())
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        """Personal-data fields are encrypted per person (crypto-shredding, shared/crypto.py)."""
+        return PersoonsgegevensMapper(
+            self.construct_transcoder(), kluis=self.sleutelkluis, first_state=self._first_state
+        )
+
+    _kluis: Sleutelkluis | None = None
+
+    def sleutelkluis(self) -> Sleutelkluis:
+        """The key store of this deployment's personal-data keys."""
+        if self._kluis is None:
+            self._kluis = kluis_uit_env(self.env, lambda: getattr(self.recorder, "datastore", None))
+        return self._kluis
+
+    def _first_state(self, originator_id: UUID) -> dict[str, Any] | None:
+        stored = self.recorder.select_events(originator_id, limit=1)
+        if not stored:
+            return None
+        state: dict[str, Any] = self.mapper.transcoder.decode(stored[0].state)
+        return state
 
     def get_voor(self, cls: type[A], aggregate_id: UUID, gemeenten: Collection[str]) -> A:
         try:
@@ -80,7 +110,9 @@ class GemeenteApplication(Application[UUID]):
 
     def save(self, *objs: Any, tracking: Tracking | None = None, **kwargs: Any) -> Any:
         """Like Application.save(), and while a consumer processes an event, the same
-        transaction records the consumer's position and the event's Ontvangst."""
+        transaction records the consumer's position and the event's Ontvangst. The new
+        events carry the current W3C `traceparent` (stored with them, published as the
+        CloudEvents tracing extension)."""
         delivery = current_delivery.get()
         if delivery is not None and delivery.recorded:
             delivery = None
@@ -89,6 +121,12 @@ class GemeenteApplication(Application[UUID]):
             tracking = delivery.tracking
         processing_event: ProcessingEvent[UUID] = ProcessingEvent(tracking)
         processing_event.collect_events(*objs, **kwargs)
+        active = current_span.get()
+        if active is not None:
+            for new_event in processing_event.events:
+                # The Mapper stores vars(event) and reloading restores __dict__, so the
+                # attribute survives; event classes need not declare it.
+                object.__setattr__(new_event, "traceparent", active.traceparent)
         try:
             recordings = self._record(processing_event)
         except IntegrityError as e:

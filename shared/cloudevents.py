@@ -28,9 +28,10 @@ SPECVERSION = "1.0"
 NAMESPACE = uuid.UUID("6f1c1a52-64a5-4c59-9d3b-2f0a8e0c7a11")
 TYPE_PREFIX = "nl.inburgering"
 SCHEMA_BASE = "https://inburgering.example/contracts/schemas"
-# eventsourcing's own bookkeeping; the envelope carries it as id, time and subject.
+# eventsourcing's own bookkeeping; the envelope carries it as id, time and subject, and the
+# W3C trace context as the Distributed Tracing extension attribute `traceparent`.
 METADATA_FIELDS = frozenset(
-    {"originator_id", "originator_version", "timestamp", "originator_topic"}
+    {"originator_id", "originator_version", "timestamp", "originator_topic", "traceparent"}
 )
 
 
@@ -107,6 +108,7 @@ def to_cloudevent(event: DomainEvent, *, gemeente: str, sequence: int) -> dict[s
     """The structured (JSON) form; `to_kafka()` gives the binary-mode form."""
     service = service_of(type(event))
     ce_type = event_type(type(event))
+    tracing = {"traceparent": tp} if (tp := getattr(event, "traceparent", None)) else {}
     return {
         "specversion": SPECVERSION,
         "id": event_id(event.originator_id, event.originator_version),
@@ -120,13 +122,14 @@ def to_cloudevent(event: DomainEvent, *, gemeente: str, sequence: int) -> dict[s
         "sequencetype": "Integer",
         "partitionkey": str(event.originator_id),
         "gemeente": gemeente,
+        **tracing,
         "data": event_data(event),
     }
 
 
 CONTEXT_ATTRIBUTES = (
     "specversion", "id", "source", "type", "subject", "time", "dataschema",
-    "sequence", "sequencetype", "partitionkey", "gemeente",
+    "sequence", "sequencetype", "partitionkey", "gemeente", "traceparent",
 )  # fmt: skip
 REQUIRED_ATTRIBUTES = ("specversion", "id", "source", "type")
 

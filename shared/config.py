@@ -14,6 +14,7 @@ from shared.gemeenten import check_gemeentecode
 DEVELOPMENT_JWT_SECRET = "development-only-secret-do-not-use-in-production"
 DEMO_GEMEENTE = "GM0222"  # Doetinchem, in arbeidsmarktregio Achterhoek
 DEVELOPMENT_PSEUDONYM_KEY = "development-only-pseudonym-key-do-not-use-in-production"
+DEVELOPMENT_LOGBOEK_SLEUTEL = "development-only-logboek-key-do-not-use-in-production"
 EXAMPLE_REGIO_CSV = Path(__file__).parent / "data" / "regio-voorbeeld.csv"
 
 
@@ -63,6 +64,12 @@ class PlatformSettings(BaseSettings):
         description="HMAC key of the pseudonymous person reference on the regional streams. "
         "Required in production; changing it changes every pseudonym.",
     )
+    logboek_sleutel: SecretStr | None = Field(
+        None,
+        description="Key (any long random string) of the AES-GCM encryption of data-subject ids "
+        "in the Logboek Dataverwerkingen. Required in production; without it old records cannot "
+        "be read back to a person.",
+    )
     gemeenten: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         description="CBS codes (comma-separated) of the gemeenten this deployment serves: in "
@@ -98,6 +105,15 @@ class PlatformSettings(BaseSettings):
             raise ValueError("PSEUDONYM_KEY must be set when ENVIRONMENT=production")
         if not key:
             self.pseudonym_key = SecretStr(DEVELOPMENT_PSEUDONYM_KEY)
+        return self
+
+    @model_validator(mode="after")
+    def _no_default_logboek_key_in_production(self) -> PlatformSettings:
+        key = self.logboek_sleutel and self.logboek_sleutel.get_secret_value()
+        if self.environment == "production" and key in (None, "", DEVELOPMENT_LOGBOEK_SLEUTEL):
+            raise ValueError("LOGBOEK_SLEUTEL must be set when ENVIRONMENT=production")
+        if not key:
+            self.logboek_sleutel = SecretStr(DEVELOPMENT_LOGBOEK_SLEUTEL)
         return self
 
     @model_validator(mode="after")

@@ -27,9 +27,11 @@ from shared.application import (
     ontvangst_van,
 )
 from shared.cloudevents import InvalidCloudEvent, from_kafka
+from shared.crypto import is_versleuteld, ontsleutel_data
 from shared.domain import ConcurrencyConflict, DomainError, Ontvangst
 from shared.eventlog import ServiceLog
 from shared.topics import dead_letter_topic
+from shared.tracing import continue_from, span
 
 log = logging.getLogger(__name__)
 
@@ -230,6 +232,13 @@ class Consumer:
         if cloudevent is None or not self.policy.handles(cloudevent["type"]):
             self.application.tracking.insert_tracking(item.tracking)
             return
+        cloudevent = self.ontsleutel(cloudevent)
+        # The event's processing continues its trace: same trace id, a new span whose
+        # parent is the span that saved the event (W3C Trace Context over Kafka).
+        with span(continue_from(cloudevent.get("traceparent"))):
+            self._process(item, cloudevent)
+
+    def _process(self, item: Received, cloudevent: dict[str, Any]) -> None:
         for attempt in range(1, self.attempts + 1):
             if self._seen(cloudevent):
                 log.info("Duplicate %s %s ignored", cloudevent["type"], cloudevent["id"])
@@ -253,6 +262,14 @@ class Consumer:
             break
         if not delivery.recorded:
             self.application.save(ontvangst_van(cloudevent), tracking=item.tracking)
+
+    def ontsleutel(self, cloudevent: dict[str, Any]) -> dict[str, Any]:
+        """Personal fields decrypted for the policy, or null once forgotten (shared/crypto.py)."""
+        if not any(is_versleuteld(v) for v in (cloudevent.get("data") or {}).values()):
+            return cloudevent
+        return ontsleutel_data(
+            self.application.sleutelkluis(), cloudevent, self.application.mapper.transcoder
+        )
 
     def _seen(self, cloudevent: dict[str, Any]) -> bool:
         ontvangst_id = Ontvangst.create_id(bron=cloudevent["source"], bericht_id=cloudevent["id"])

@@ -47,8 +47,10 @@ from shared.cloudevents import (
     event_type,
     service_of,
 )
+from shared.crypto import VERSLEUTELD_SCHEMA
 
-SERVICES = ("intake", "pip", "ontzorging")
+# Every service that publishes domain events on its gemeente topics (DUO: the chain service).
+SERVICES = ("intake", "pip", "ontzorging", "duo")
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 ASYNCAPI_VERSION = "3.0.0"
 # The version of the AsyncAPI document (semver). Each event type carries its own version
@@ -296,6 +298,9 @@ def json_schema(event_class: type) -> dict[str, Any]:
     }
     schema.update(_object(fields, ce_type, ()))
     schema["x-persoonsgegevens"] = sorted(to_camel(name) for name in personal)
+    if personal:
+        # Crypto-shredding (shared/crypto.py): the properties above are the plaintext's shape.
+        schema["x-versleuteld"] = VERSLEUTELD_SCHEMA
     return schema
 
 
@@ -536,7 +541,8 @@ type version. Adding an optional property is a compatible change: consumers must
 properties they do not know.
 
 **Personal data.** Headers never carry personal data (no BSN, no name). Each schema lists in
-`x-persoonsgegevens` the properties of its data that are personal data (none for the regional
+`x-persoonsgegevens` the properties of its data that are personal data (published encrypted
+per person in the form `x-versleuteld`, see shared/crypto.py; none for the regional
 types)."""
 
 
@@ -590,13 +596,24 @@ def _headers_schema() -> dict[str, Any]:
             "pattern": "^GM[0-9]{4}$",
             "description": "CBS code of the gemeente the event belongs to.",
         },
+        "ce_traceparent": TRACEPARENT_HEADER,
         "content-type": {"type": "string", "const": "application/json"},
     }
     return {
         "type": "object",
         "properties": properties,
-        "required": list(properties),
+        "required": [name for name in properties if name != "ce_traceparent"],
     }
+
+
+# CloudEvents Distributed Tracing extension: the W3C trace context of the processing that
+# saved the event (absent for events saved outside a request or a consumed event).
+TRACEPARENT_HEADER: dict[str, Any] = {
+    "type": "string",
+    "pattern": "^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$",
+    "description": "W3C traceparent of the processing that saved the event (CloudEvents "
+    "Distributed Tracing extension).",
+}
 
 
 def _regional_headers_schema() -> dict[str, Any]:
@@ -643,12 +660,13 @@ def _regional_headers_schema() -> dict[str, Any]:
             "pattern": GEMEENTECODE_PATTERN,
             "description": "CBS code of the gemeente the source event belongs to.",
         },
+        "ce_traceparent": TRACEPARENT_HEADER,
         "content-type": {"type": "string", "const": "application/json"},
     }
     return {
         "type": "object",
         "properties": properties,
-        "required": [name for name in properties if name != "ce_time"],
+        "required": [name for name in properties if name not in ("ce_time", "ce_traceparent")],
     }
 
 
@@ -929,13 +947,35 @@ def _validators() -> dict[str, Any]:
     return validators
 
 
+def _versleuteld_veld(schema: Mapping[str, Any], data: Any, error: Any) -> bool:
+    """An error about a personal-data property that travels in its encrypted form."""
+    if not error.path or not isinstance(data, Mapping):
+        return False
+    name = error.path[0]
+    return name in schema.get("x-persoonsgegevens", ()) and _is_versleuteld(data.get(name))
+
+
+def _is_versleuteld(value: Any) -> bool:
+    import jsonschema
+
+    return bool(jsonschema.Draft202012Validator(VERSLEUTELD_SCHEMA).is_valid(value))
+
+
 def validate_cloudevent(cloudevent: Mapping[str, Any]) -> None:
     """Raise SchemaViolation naming every defect of the data. A type this code does not
     know (a newer producer) passes: its consumers ignore what they do not handle."""
     validator = _validators().get(str(cloudevent.get("type")))
     if validator is None:
         return
-    errors = sorted(validator.iter_errors(cloudevent.get("data")), key=lambda e: e.json_path)
+    data = cloudevent.get("data")
+    errors = sorted(
+        (
+            e
+            for e in validator.iter_errors(data)
+            if not _versleuteld_veld(validator.schema, data, e)
+        ),
+        key=lambda e: e.json_path,
+    )
     if errors:
         detail = "; ".join(f"{e.json_path}: {e.message[:200]}" for e in errors)
         raise SchemaViolation(f"{cloudevent['type']} does not match its schema: {detail}")

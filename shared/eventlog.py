@@ -10,6 +10,7 @@ from eventsourcing.application import Application
 from eventsourcing.domain import DomainEvent
 
 from shared.cloudevents import to_cloudevent
+from shared.crypto import PersoonsgegevensMapper
 
 
 class ServiceLog:
@@ -38,7 +39,11 @@ class ServiceLog:
         """(position, CloudEvent) after `after`; None for internal bookkeeping events."""
         entries: list[tuple[int, dict[str, Any] | None]] = []
         for notification in self.application.recorder.select_notifications(after + 1, limit):
-            event = self.application.mapper.to_domain_event(notification)
+            # Published as stored: personal fields stay encrypted (shared/crypto.py).
+            if isinstance(self.application.mapper, PersoonsgegevensMapper):
+                event = self.application.mapper.to_domain_event(notification, ontsleutel=False)
+            else:
+                event = self.application.mapper.to_domain_event(notification)
             if getattr(event, "intern", False):
                 entries.append((notification.id, None))
                 continue

@@ -9,6 +9,7 @@ from typing import Protocol
 import psycopg
 
 from shared.config import PlatformSettings
+from shared.sqlstore import create_postgres_tables
 
 
 class PositionStore(Protocol):
@@ -47,9 +48,12 @@ class PostgresPositions:
         self._url = url
         self._table = f"{schema}.relay_positions" if schema else "relay_positions"
         with psycopg.connect(self._url, autocommit=True) as conn:
-            conn.execute(
-                f"CREATE TABLE IF NOT EXISTS {self._table} "
-                "(name TEXT PRIMARY KEY, position BIGINT NOT NULL)"
+            create_postgres_tables(
+                conn,
+                [
+                    f"CREATE TABLE IF NOT EXISTS {self._table} "
+                    "(name TEXT PRIMARY KEY, position BIGINT NOT NULL)"
+                ],
             )
 
     def get(self, name: str) -> int:

@@ -17,6 +17,17 @@ from shared.config import PlatformSettings
 
 Row = tuple[Any, ...]
 IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
+# One advisory lock for all of the platform's table creation: PostgreSQL's CREATE TABLE IF
+# NOT EXISTS is not race-free, and processes starting together on a fresh schema collide.
+DDL_LOCK = 7_305_021
+
+
+def create_postgres_tables(conn: Any, statements: Sequence[str]) -> None:
+    """Run CREATE ... IF NOT EXISTS statements on a psycopg connection, one process at a time."""
+    with conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (DDL_LOCK,))
+        for statement in statements:
+            conn.execute(statement)
 
 
 def identifier(name: str) -> str:
@@ -90,6 +101,16 @@ class SQLStore:
             lite.execute("COMMIT")
         finally:
             lite.close()
+
+    def create_tables(self, *statements: str) -> None:
+        """CREATE ... IF NOT EXISTS, safe against other processes doing the same at once."""
+        if self._pool is not None:
+            with self._pool.connection() as conn:
+                create_postgres_tables(conn, statements)
+            return
+        with self.transaction() as tx:
+            for statement in statements:
+                tx.execute(statement)
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         """A read outside any write transaction."""

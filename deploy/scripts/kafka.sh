@@ -8,6 +8,8 @@
 #
 # Environment:
 #   RUN_DIR               state/log root (default: <repo>/.run); Kafka uses $RUN_DIR/kafka
+#   KAFKA_PORT            client listener port on 127.0.0.1 (default: 9092)
+#   KAFKA_CONTROLLER_PORT KRaft controller listener port (default: 9093)
 #   KAFKA_HEAP            JVM heap flags (default: -Xmx512m -Xms256m)
 #   KAFKA_OPTS            extra JVM flags (optional)
 #   KAFKA_START_TIMEOUT   seconds to wait for the broker to become ready (default: 60)
@@ -36,8 +38,8 @@ LOG="$STATE_DIR/kafka.log"
 PID_FILE="$STATE_DIR/kafka.pid"
 
 HOST=127.0.0.1
-PORT=9092
-CONTROLLER_PORT=9093
+PORT=${KAFKA_PORT:-9092}
+CONTROLLER_PORT=${KAFKA_CONTROLLER_PORT:-9093}
 KAFKA_HEAP=${KAFKA_HEAP:--Xmx512m -Xms256m}
 KAFKA_OPTS=${KAFKA_OPTS:-}
 KAFKA_START_TIMEOUT=${KAFKA_START_TIMEOUT:-60}
@@ -56,6 +58,9 @@ usage() {
   exit 2
 }
 
+for var in KAFKA_PORT KAFKA_CONTROLLER_PORT; do
+  [[ "${!var:-1}" =~ ^[1-9][0-9]*$ ]] || die "$var must be a port number, got '${!var}'"
+done
 for var in KAFKA_START_TIMEOUT KAFKA_STOP_TIMEOUT KAFKA_FETCH_TIMEOUT; do
   [[ "${!var}" =~ ^[1-9][0-9]*$ ]] || die "$var must be a whole number of seconds, got '${!var}'"
 done
@@ -188,11 +193,11 @@ ensure_jars() {
   info "jars ready ($(find "$LIB_DIR" -name '*.jar' | wc -l) jars, $((SECONDS - started))s)"
 }
 
-# Effective config = template + the machine-specific log.dirs.
+# Effective config = template (with this run's ports) + the machine-specific log.dirs.
 write_config() {
   local tmp="$CONF.tmp"
   {
-    cat "$CONF_TEMPLATE"
+    sed -e "s/127\.0\.0\.1:9092/$HOST:$PORT/g" -e "s/127\.0\.0\.1:9093/$HOST:$CONTROLLER_PORT/g" "$CONF_TEMPLATE"
     echo
     echo "# ---- added by deploy/scripts/kafka.sh ----"
     echo "log.dirs=$DATA_DIR"

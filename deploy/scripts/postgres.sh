@@ -9,6 +9,8 @@
 #
 # Environment:
 #   RUN_DIR             state/log root (default: <repo>/.run); PostgreSQL uses $RUN_DIR/postgres
+#   PGPORT              TCP port on 127.0.0.1 (default: 5432; a second cluster, e.g. for the
+#                       fault tests, uses its own RUN_DIR and port)
 #   PG_BIN              directory with initdb/pg_ctl/psql (default: newest /usr/lib/postgresql/*/bin)
 #   PG_START_TIMEOUT    seconds pg_ctl waits for start/stop (default: 60)
 #
@@ -24,7 +26,7 @@ PGDATA_DIR="$STATE_DIR/data"
 LOG="$STATE_DIR/postgres.log"
 
 HOST=127.0.0.1
-PORT=5432
+PORT=${PGPORT:-5432}
 DB_USER=inburgering
 DB_PASSWORD=inburgering
 DB_NAME=inburgering
@@ -45,6 +47,7 @@ usage() {
   exit 2
 }
 
+[[ "$PORT" =~ ^[1-9][0-9]*$ ]] || die "PGPORT must be a port number, got '$PORT'"
 [[ "$PG_START_TIMEOUT" =~ ^[1-9][0-9]*$ ]] || die "PG_START_TIMEOUT must be a whole number of seconds, got '$PG_START_TIMEOUT'"
 
 # ---------------------------------------------------------------------------

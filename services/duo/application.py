@@ -5,14 +5,46 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 
-from services.duo.domainmodel import DUONotificatie
+from services.duo.client import DuoClient, DuoFout, DuoOnbereikbaar, PIPMelding
+from services.duo.domainmodel import (
+    Afhandelstatus,
+    AfrondingMelding,
+    DUONotificatie,
+    Examenresultaat,
+    Inburgeringsplicht,
+    Koppeling,
+    Leerbaarheidstoetsresultaat,
+    MeldingStatus,
+    koppeling_id,
+)
+from services.duo.domainmodel import PIPMelding as PIPMeldingAggregate
+from services.duo.regels import DuoContext, DuoRegelsOvertreden
 from shared.application import GemeenteApplication
-from shared.domain import ConcurrencyConflict, DomainError, as_dict
+from shared.domain import ConcurrencyConflict, DomainError, NotFound, as_dict
+
+
+@dataclass(frozen=True)
+class BrpPersoon:
+    naam: str
+    geboortedatum: dt.date
+
+
+class Brp(Protocol):
+    """Naam and geboortedatum, which DUO does not give (BRP, Haal Centraal Personen)."""
+
+    def persoon(self, bsn: str) -> BrpPersoon | None: ...
+
+
+class GeenBrp:
+    """No BRP connection configured: a registration waits, visible, for a person."""
+
+    def persoon(self, bsn: str) -> BrpPersoon | None:
+        return None
 
 
 class OnbekendDoel(DomainError):
@@ -47,10 +79,14 @@ class DuoApplication(GemeenteApplication):
         *,
         duo_oin: str,
         gemeente_oins: Mapping[str, str],
+        client: DuoClient | None = None,
+        brp: Brp | None = None,
     ) -> None:
         super().__init__(env)
         self.duo_oin = duo_oin
         self.gemeente_oins = dict(gemeente_oins)
+        self.client = client
+        self.brp: Brp = brp or GeenBrp()
 
     def ontvang_notificatie(
         self,
@@ -104,6 +140,347 @@ class DuoApplication(GemeenteApplication):
     def notificatie(self, notificatie_id: UUID, *, gemeenten: Collection[str]) -> dict[str, Any]:
         return beschrijf(self.get_voor(DUONotificatie, notificatie_id, gemeenten))
 
+    # --- Inbound: fetch what a notificatie lacks (the DUO worker, never a request) ------
+
+    def haal_gegevens_op(self, notificatie_id: UUID, *, gemeente: str) -> str:
+        """SS101/SS128/SS139/SS120/SS121: the obligation from DUO's Inburgeringsplicht API
+        and naam/geboortedatum from the BRP -> InburgeringsplichtOntvangen. SS199: the exam
+        results from DUO's Examen API -> one ExamenresultaatOntvangen per new result. A
+        failure is recorded on the notificatie (ophalen_mislukt), never dropped. One save."""
+        notificatie = self.get_voor(DUONotificatie, notificatie_id, [gemeente])
+        nieuw: list[Any] = []
+        try:
+            if notificatie.status == Afhandelstatus.INBURGERINGSPLICHT_OP_TE_HALEN:
+                nieuw = self._inburgeringsplicht(notificatie)
+            elif notificatie.status == Afhandelstatus.EXAMENRESULTAAT_OP_TE_HALEN:
+                nieuw = self._examenresultaten(notificatie)
+            elif notificatie.status == Afhandelstatus.LEERBAARHEIDSTOETS_OP_TE_HALEN:
+                nieuw = self._leerbaarheidstoets(notificatie)
+            else:
+                return notificatie.status
+        except (DuoOnbereikbaar, DuoFout, OphalenOnmogelijk) as e:
+            notificatie.ophalen_mislukt(f"{type(e).__name__}: {e}")
+        self.save(notificatie, *nieuw)
+        return notificatie.status
+
+    def _client(self) -> DuoClient:
+        if self.client is None:
+            raise OphalenOnmogelijk("Geen DUO-client ingesteld (DUO_BASE_URL)")
+        return self.client
+
+    def _inburgeringsplicht(self, notificatie: DUONotificatie) -> list[Any]:
+        bsn = notificatie.bsn
+        if bsn is None:
+            raise OphalenOnmogelijk("Notificatie zonder BSN: DUO's APIs vragen een BSN")
+        plicht = self._client().inburgeringsplicht(notificatie.gemeente, bsn)
+        if plicht is None or not plicht.inburgeringsplichtig or plicht.begindatum is None:
+            raise OphalenOnmogelijk("DUO kent geen lopende inburgeringsplicht voor deze persoon")
+        if plicht.doelgroep is None:
+            raise OphalenOnmogelijk("DUO gaf geen doelgroep")
+        persoon = self.brp.persoon(bsn)
+        if persoon is None:
+            raise OphalenOnmogelijk("BRP: naam en geboortedatum niet beschikbaar")
+        notificatie.markeer_verwerkt("inburgeringsplicht opgehaald bij DUO")
+        return [
+            Inburgeringsplicht(
+                gemeente=notificatie.gemeente,
+                notificatie_id=notificatie.id,
+                gebeurtenis_id=notificatie.gebeurtenis_id,
+                bsn=bsn,
+                naam=persoon.naam,
+                geboortedatum=persoon.geboortedatum.isoformat(),
+                doelgroep=plicht.doelgroep,
+                gedetailleerde_doelgroep=None,
+                datum_start_inburgeringsplicht=plicht.begindatum.isoformat(),
+            )
+        ]
+
+    def _examenresultaten(self, notificatie: DUONotificatie) -> list[Any]:
+        bsn = notificatie.bsn
+        if bsn is None:
+            raise OphalenOnmogelijk("Notificatie zonder BSN: DUO's APIs vragen een BSN")
+        koppeling = self._koppeling(notificatie.gemeente, f"bsn:{bsn}")
+        if koppeling is None:
+            raise OphalenOnmogelijk("Geen inburgeraar met dit BSN in deze gemeente")
+        nieuw: list[Any] = []
+        for resultaat in self._client().examenresultaten(notificatie.gemeente, bsn):
+            velden: dict[str, Any] = {
+                "gemeente": notificatie.gemeente,
+                "inburgeraar_id": koppeling.inburgeraar_id,
+                "onderdeel": resultaat.onderdeel,
+                "examendatum": resultaat.examendatum.isoformat(),
+            }
+            if self._bestaat(Examenresultaat.create_id(**velden)):
+                continue
+            nieuw.append(
+                Examenresultaat(
+                    **velden,
+                    resultaat=resultaat.resultaat,
+                    behaald=resultaat.geslaagd,
+                    niveau=resultaat.niveau,
+                    reden_geen_resultaat=resultaat.reden_geen_resultaat,
+                )
+            )
+        notificatie.markeer_verwerkt(f"{len(nieuw)} nieuwe examenresultaten opgehaald bij DUO")
+        return nieuw
+
+    def _leerbaarheidstoets(self, notificatie: DUONotificatie) -> list[Any]:
+        bsn = notificatie.bsn
+        if bsn is None:
+            raise OphalenOnmogelijk("Notificatie zonder BSN: DUO's APIs vragen een BSN")
+        koppeling = self._koppeling(notificatie.gemeente, f"bsn:{bsn}")
+        if koppeling is None:
+            raise OphalenOnmogelijk("Geen inburgeraar met dit BSN in deze gemeente")
+        resultaten = self._client().leerbaarheidstoetsresultaten(notificatie.gemeente, bsn)
+        if not resultaten:
+            raise OphalenOnmogelijk("DUO kent geen leerbaarheidstoetsresultaat")
+        # The latest afname counts (a toets may be taken again).
+        laatste = max(resultaten, key=lambda r: str(r["datumAfname"]))
+        velden: dict[str, Any] = {
+            "gemeente": notificatie.gemeente,
+            "inburgeraar_id": koppeling.inburgeraar_id,
+            "datum_afname": laatste["datumAfname"],
+        }
+        notificatie.markeer_verwerkt("leerbaarheidstoetsresultaat opgehaald bij DUO")
+        if self._bestaat(Leerbaarheidstoetsresultaat.create_id(**velden)):
+            return []
+        return [
+            Leerbaarheidstoetsresultaat(
+                **velden,
+                resultaat=laatste["resultaat"],
+                behaalde_score=laatste["behaaldeScore"],
+                benodigde_score=laatste["benodigdeScore"],
+            )
+        ]
+
+    # --- Who is who: intake's registration -------------------------------------------
+
+    def koppel(
+        self,
+        *,
+        gemeente: str,
+        inburgeraar_id: UUID,
+        bsn: str,
+        datum_start_inburgeringsplicht: str | None,
+        vestigingsdatum: str | None,
+        doelgroep: str | None,
+    ) -> None:
+        """Remember BSN <-> inburgeraar (from InburgeraarGeregistreerd); once."""
+        if self._bestaat(koppeling_id(gemeente, f"inburgeraar:{inburgeraar_id}")):
+            return
+        velden: dict[str, Any] = {
+            "gemeente": gemeente,
+            "bsn": bsn,
+            "inburgeraar_id": inburgeraar_id,
+            "datum_start_inburgeringsplicht": datum_start_inburgeringsplicht,
+            "vestigingsdatum": vestigingsdatum,
+            "doelgroep": doelgroep,
+        }
+        self.save(
+            Koppeling(sleutel=f"inburgeraar:{inburgeraar_id}", **velden),
+            Koppeling(sleutel=f"bsn:{bsn}", **velden),
+        )
+
+    # --- Outbound: report a vastgestelde PIP (the DUO worker, never a request) ----------
+
+    def meld_pip(
+        self, *, gemeente: str, pip_id: UUID, inburgeraar_id: UUID, data: Mapping[str, Any]
+    ) -> str:
+        """PIPVastgesteld -> DUO's PIP API. The melding and its outcome (gemeld or mislukt)
+        are saved together: the consumer's position moves on with an outcome only."""
+        melding_id = PIPMeldingAggregate.create_id(pip_id, int(data["pipVersie"]))
+        if self._bestaat(melding_id):
+            return str(self.get_voor(PIPMeldingAggregate, melding_id, [gemeente]).status)
+        melding = PIPMeldingAggregate(
+            gemeente=gemeente,
+            inburgeraar_id=inburgeraar_id,
+            pip_id=pip_id,
+            pip_versie=int(data["pipVersie"]),
+            dagtekening=data["dagtekening"],
+            leerroute=data["leerroute"],
+            niveau=data.get("niveau"),
+            geschatte_intensiteit=data.get("geschatteIntensiteit"),
+            doelgroep=data.get("doelgroep"),
+        )
+        self._stuur(melding)
+        self.save(melding)
+        return str(melding.status)
+
+    def meld_afronding(
+        self,
+        *,
+        gemeente: str,
+        pip_id: UUID,
+        onderdeel: str,
+        datum: str,
+        verwijtbaar: str | None,
+        bron_event_id: str,
+    ) -> str:
+        """MAPAfgerond / ParticipatieverklaringOndertekend -> DUO's MAP-PVT-Zroute API; the
+        melding and its outcome in one save, like a PIP."""
+        melding_id = AfrondingMelding.create_id(bron_event_id)
+        if self._bestaat(melding_id):
+            return str(self.get_voor(AfrondingMelding, melding_id, [gemeente]).status)
+        pip = next((m for m in self._meldingen([gemeente]) if m.pip_id == pip_id), None)
+        melding = AfrondingMelding.maak(
+            bron_event_id=bron_event_id,
+            gemeente=gemeente,
+            inburgeraar_id=pip.inburgeraar_id if pip else pip_id,
+            pip_id=pip_id,
+            onderdeel=onderdeel,
+            datum=datum,
+            verwijtbaar=verwijtbaar,
+        )
+        self._stuur_afronding(melding, bekend=pip is not None)
+        self.save(melding)
+        return str(melding.status)
+
+    def _stuur_afronding(self, melding: AfrondingMelding, *, bekend: bool = True) -> None:
+        poging = melding.pogingen + 1
+        koppeling = (
+            self._koppeling(melding.gemeente, f"inburgeraar:{melding.inburgeraar_id}")
+            if bekend
+            else None
+        )
+        if koppeling is None:
+            melding.mislukt("BsnOnbekend", "Inburgeraar van dit traject nog niet bekend", poging)
+            return
+        try:
+            bericht = self._client().meld_afronding(
+                melding.gemeente,
+                koppeling.bsn,
+                melding.onderdeel,
+                dt.date.fromisoformat(melding.datum),
+                melding.verwijtbaar,
+            )
+        except (DuoOnbereikbaar, DuoFout, DuoRegelsOvertreden, OphalenOnmogelijk) as e:
+            melding.mislukt(type(e).__name__, str(e), poging)
+        else:
+            melding.gemeld(bericht)
+
+    def vraag_melding_opnieuw(
+        self, melding_id: UUID, *, gemeenten: Collection[str], door: str
+    ) -> dict[str, Any]:
+        """A person asks to send a failed melding (PIP, MAP or PVT) again; the DUO worker
+        sends it."""
+        melding = self._melding(melding_id, gemeenten)
+        melding.vraag_opnieuw(door)
+        self.save(melding)
+        return beschrijf_melding(melding)
+
+    def meld_opnieuw(self, melding_id: UUID, *, gemeente: str) -> str:
+        melding = self._melding(melding_id, [gemeente])
+        if melding.status != MeldingStatus.OPNIEUW_GEVRAAGD:
+            return str(melding.status)
+        if isinstance(melding, AfrondingMelding):
+            self._stuur_afronding(melding)
+        else:
+            self._stuur(melding)
+        self.save(melding)
+        return str(melding.status)
+
+    def _melding(
+        self, melding_id: UUID, gemeenten: Collection[str]
+    ) -> PIPMeldingAggregate | AfrondingMelding:
+        try:
+            return self.get_voor(AfrondingMelding, melding_id, gemeenten)
+        except NotFound:
+            return self.get_voor(PIPMeldingAggregate, melding_id, gemeenten)
+
+    def _stuur(self, melding: PIPMeldingAggregate) -> None:
+        poging = melding.pogingen + 1
+        koppeling = self._koppeling(melding.gemeente, f"inburgeraar:{melding.inburgeraar_id}")
+        if koppeling is None:
+            melding.mislukt("BsnOnbekend", "Registratie van de inburgeraar nog niet bekend", poging)
+            return
+        eerdere = tuple(
+            dt.date.fromisoformat(m.dagtekening)
+            for m in self._meldingen([melding.gemeente])
+            if m.inburgeraar_id == melding.inburgeraar_id
+            and m.status == MeldingStatus.GEMELD
+            and m.id != melding.id
+        )
+        pip = PIPMelding(
+            gemeente=melding.gemeente,
+            bsn=koppeling.bsn,
+            dagtekening=dt.date.fromisoformat(melding.dagtekening),
+            leerroute=melding.leerroute,
+            niveau=melding.niveau,
+            geschatte_intensiteit=melding.geschatte_intensiteit,
+            context=DuoContext(
+                start_inburgeringsplicht=_datum(koppeling.datum_start_inburgeringsplicht),
+                vestigingsdatum=_datum(koppeling.vestigingsdatum),
+                asielmigrant=None
+                if koppeling.doelgroep is None
+                else koppeling.doelgroep == "asielstatushouder",
+                eerdere_dagtekeningen=tuple(sorted(eerdere)),
+            ),
+        )
+        try:
+            self._client().meld_pip(pip)
+        except (DuoOnbereikbaar, DuoFout, DuoRegelsOvertreden, OphalenOnmogelijk) as e:
+            melding.mislukt(type(e).__name__, str(e), poging)
+        else:
+            melding.gemeld(pip.als_duo_pip())
+
+    # --- Reads -----------------------------------------------------------------------
+
+    def pip_meldingen(
+        self, *, gemeenten: Collection[str], status: str | None = None
+    ) -> list[dict[str, Any]]:
+        return [
+            beschrijf_melding(m)
+            for m in self._meldingen(gemeenten)
+            if status is None or m.status == status
+        ]
+
+    def afronding_meldingen(
+        self, *, gemeenten: Collection[str], status: str | None = None
+    ) -> list[dict[str, Any]]:
+        return [
+            beschrijf_melding(m)
+            for m in self._alle(AfrondingMelding, gemeenten)
+            if status is None or m.status == status
+        ]
+
+    def te_verwerken(self, *, gemeenten: Collection[str]) -> list[dict[str, Any]]:
+        """Notificaties the platform could not carry out by itself: for a person."""
+        return [
+            {k: v for k, v in beschrijf(n).items() if k not in DUONotificatie.persoonsgegevens}
+            for n in self._alle(DUONotificatie, gemeenten)
+            if n.status in (Afhandelstatus.OPGESLAGEN_NIET_VERWERKT, Afhandelstatus.OPHALEN_MISLUKT)
+        ]
+
+    def _meldingen(self, gemeenten: Collection[str]) -> list[PIPMeldingAggregate]:
+        return self._alle(PIPMeldingAggregate, gemeenten)
+
+    def _alle(self, cls: type[A], gemeenten: Collection[str]) -> list[A]:
+        # A scan of the own log: the DUO service's volume is small (a read model when not).
+        ids: dict[UUID, None] = {}
+        start = 1
+        while batch := self.recorder.select_notifications(start, 500):
+            for n in batch:
+                if n.topic.endswith(f"{cls.__qualname__}.{_created_name(cls)}"):
+                    ids[UUID(str(n.originator_id))] = None
+            start = batch[-1].id + 1
+        gevonden = []
+        for aggregate_id in ids:
+            aggregate: object = self.repository.get(aggregate_id)
+            if isinstance(aggregate, cls) and aggregate.gemeente in gemeenten:
+                gevonden.append(aggregate)
+        return gevonden
+
+    def _koppeling(self, gemeente: str, sleutel: str) -> Koppeling | None:
+        try:
+            aggregate: object = self.repository.get(koppeling_id(gemeente, sleutel))
+        except AggregateNotFoundError:
+            return None
+        assert isinstance(aggregate, Koppeling)
+        return aggregate
+
+    def _bestaat(self, aggregate_id: UUID) -> bool:
+        return bool(self.recorder.select_events(aggregate_id, limit=1))
+
     def _bestaand(self, notificatie_id: UUID) -> DUONotificatie | None:
         try:
             aggregate: object = self.repository.get(notificatie_id)
@@ -111,6 +488,33 @@ class DuoApplication(GemeenteApplication):
             return None
         assert isinstance(aggregate, DUONotificatie)
         return aggregate
+
+
+class OphalenOnmogelijk(DomainError):
+    """What a notificatie needs cannot be had now (person unknown, no BRP, no BSN)."""
+
+    title = "Ophalen niet mogelijk"
+
+
+A = TypeVar("A", DUONotificatie, PIPMeldingAggregate, AfrondingMelding)
+
+_CREATED: dict[type, str] = {
+    DUONotificatie: "DUONotificatieOntvangen",
+    PIPMeldingAggregate: "PIPMeldingAangemaakt",
+    AfrondingMelding: "AfrondingMeldingAangemaakt",
+}
+
+
+def _created_name(cls: type) -> str:
+    return _CREATED[cls]
+
+
+def _datum(iso: str | None) -> dt.date | None:
+    return None if iso is None else dt.date.fromisoformat(iso)
+
+
+def beschrijf_melding(melding: PIPMeldingAggregate | AfrondingMelding) -> dict[str, Any]:
+    return {"id": melding.id, "versie": melding.version, **as_dict(melding)}
 
 
 def beschrijf(notificatie: DUONotificatie) -> dict[str, Any]:

@@ -3,8 +3,8 @@ API, POST /personen/{bsn}/PIP) and fetch exam results (Examen API, GET
 /personen/{bsn}/examens/resultaten). Headers `bron` (the gemeente's OIN), `doel` (DUO's OIN)
 and `berichtId` as the specs name them.
 
-A PIP that breaks DUO's rules is refused here, before it leaves the platform, with the
-rule from services/pip/rules.py. 5xx answers and connection errors are retried with
+A PIP that breaks DUO's rules is refused here, before it leaves the platform, with DUO's
+own rules (services/duo/regels.py, DUO's README). 5xx answers and connection errors are retried with
 exponential backoff (bounded); when they persist, `DuoOnbereikbaar` is raised: the caller
 turns it into a visible signal.
 """
@@ -15,27 +15,26 @@ import datetime as dt
 import time
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated, Any, ClassVar
 
 import httpx
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from services.duo import regels
 from services.duo.config import oin_paren
-from services.pip import rules
-from services.pip.rules import Doelgroep, Examenonderdeel, Leerroute, Niveau
+from services.duo.regels import DuoContext
 from shared.domain import DomainError
 
 DUO_OIN = "00000001800866472000"  # Dienst Uitvoering Onderwijs in Logius' OIN register
 
-LEERROUTE_NAAR_DUO = {Leerroute.B1: "B", Leerroute.ONDERWIJS: "O", Leerroute.Z: "Z"}
 ONDERDEEL_VAN_DUO = {
-    "KNM": Examenonderdeel.KNM,
-    "LE": Examenonderdeel.LEZEN,
-    "LU": Examenonderdeel.LUISTEREN,
-    "SC": Examenonderdeel.SCHRIJVEN,
-    "SP": Examenonderdeel.SPREKEN,
+    "KNM": "knm",
+    "LE": "lezen",
+    "LU": "luisteren",
+    "SC": "schrijven",
+    "SP": "spreken",
 }
 
 
@@ -45,7 +44,9 @@ class DuoClientSettings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="DUO_", env_file=".env", extra="ignore")
 
-    base_url: str = Field("http://127.0.0.1:8099", description="DUO's base URL, without /v1.")
+    base_url: str = Field(
+        "http://127.0.0.1:8099", min_length=1, description="DUO's base URL, without /v1."
+    )
     oin: str = Field(DUO_OIN, min_length=20, max_length=20, description="DUO's OIN (doel).")
     gemeente_oins: Annotated[dict[str, str], NoDecode] = Field(
         default_factory=dict, description="CBS gemeentecode (GM0222) -> the gemeente's OIN."
@@ -91,72 +92,62 @@ class GemeenteZonderOIN(DomainError):
     bron: ClassVar[str | None] = "DUO README: Organisatieidentificatienummers (OIN)"
 
 
+LEERROUTE_NAAR_DUO = {"b1": "B", "onderwijs": "O", "z": "Z"}
+
+
 @dataclass(frozen=True)
 class PIPMelding:
-    """A vastgestelde PIP as DUO needs it: our PIPVastgesteld plus the BSN (DUO's key) and
-    what DUO's rules need that the event leaves implicit."""
+    """A vastgestelde PIP as DUO needs it: the PIP's CloudEvent data (PIPVastgesteld, in the
+    platform's words) plus the BSN (DUO's key) and what DUO's rules need to know of the
+    person (`context`)."""
 
     gemeente: str
     bsn: str
     dagtekening: dt.date
-    leerroute: Leerroute
-    niveau: Niveau | None
+    leerroute: str  # b1, onderwijs, z
+    niveau: str | None
     geschatte_intensiteit: int | None
-    is_eerste_pip: bool
-    doelgroep: Doelgroep
+    context: DuoContext = field(default_factory=DuoContext)
 
     @classmethod
-    def uit_pip_vastgesteld(cls, event: Any, *, gemeente: str, bsn: str) -> PIPMelding:
-        """From a PIPVastgesteld event (services.pip), v2 (it names the doelgroep)."""
-        dagtekening = event.dagtekening
+    def uit_pip_vastgesteld(
+        cls, data: Mapping[str, Any], *, gemeente: str, bsn: str, context: DuoContext
+    ) -> PIPMelding:
+        """From the data of a `nl.inburgering.pip.pip-vastgesteld` CloudEvent."""
         return cls(
             gemeente=gemeente,
             bsn=bsn,
-            dagtekening=dagtekening
-            if isinstance(dagtekening, dt.date)
-            else dt.date.fromisoformat(dagtekening),
-            leerroute=Leerroute(event.leerroute),
-            niveau=Niveau(event.niveau) if event.niveau else None,
-            geschatte_intensiteit=event.geschatte_intensiteit,
-            is_eerste_pip=event.is_eerste_pip,
-            doelgroep=Doelgroep(event.doelgroep),
-        )
-
-    def check_duo_regels(self) -> None:
-        """DUO README, "Het aanleveren van een PIP": Niveau and Geschatte intensiteit.
-        (The dagtekening rules need DUO's dates; the PIP aggregate checks them on ours.)"""
-        rules.alle(
-            lambda: rules.check_niveau_bij_onderwijsroute(self.leerroute, self.niveau),
-            lambda: rules.check_niveau_bij_z_route(self.leerroute, self.niveau),
-            lambda: rules.check_niveau_a2_bij_eerste_pip(
-                self.leerroute, self.niveau, self.is_eerste_pip
-            ),
-            lambda: rules.check_niveau_a1_alleen_in_z_route(self.leerroute, self.niveau),
-            lambda: rules.check_geschatte_intensiteit(
-                self.leerroute, self.doelgroep, self.geschatte_intensiteit
-            ),
+            dagtekening=dt.date.fromisoformat(data["dagtekening"]),
+            leerroute=data["leerroute"],
+            niveau=data.get("niveau"),
+            geschatte_intensiteit=data.get("geschatteIntensiteit"),
+            context=context,
         )
 
     def als_duo_pip(self) -> dict[str, Any]:
-        """DUO's `PIP` schema. DUO's NiveauPip knows A2 and B1 ("het minimaal te behalen
-        niveau"): B2 is sent as B1; the Z-route's A1 has no DUO value and is left out."""
+        """DUO's `PIP` schema. DUO's NiveauPip is "het minimaal te behalen niveau" (A2, B1):
+        B2 is sent as B1; the Z-route's A1 has no DUO value and is left out."""
         pip: dict[str, Any] = {
             "dagtekeningPip": self.dagtekening.isoformat(),
-            "leerroute": LEERROUTE_NAAR_DUO[self.leerroute],
+            "leerroute": LEERROUTE_NAAR_DUO.get(self.leerroute, self.leerroute),
         }
-        if self.niveau in (Niveau.A2, Niveau.B1, Niveau.B2):
-            pip["niveau"] = Niveau.A2.value if self.niveau is Niveau.A2 else Niveau.B1.value
+        if self.niveau is not None and self.niveau != "A1":
+            pip["niveau"] = "B1" if self.niveau == "B2" else self.niveau
         if self.geschatte_intensiteit is not None:
             pip["geschatteIntensiteitB1Route"] = self.geschatte_intensiteit
         return pip
+
+    def check_duo_regels(self) -> None:
+        """DUO README, "Het aanleveren van een PIP": every rule, all broken ones at once."""
+        regels.check_pip(self.als_duo_pip(), self.context)
 
 
 @dataclass(frozen=True)
 class Examenresultaat:
     examendatum: dt.date
     resultaat: str  # Geslaagd, Gezakt, Geen
-    onderdeel: Examenonderdeel
-    niveau: Niveau | None
+    onderdeel: str  # the platform's examenonderdeel: lezen, luisteren, schrijven, spreken, knm
+    niveau: str | None
     reden_geen_resultaat: str | None
 
     @classmethod
@@ -165,13 +156,22 @@ class Examenresultaat:
             examendatum=dt.date.fromisoformat(data["examendatum"]),
             resultaat=data["resultaat"],
             onderdeel=ONDERDEEL_VAN_DUO[data["onderdeel"]],
-            niveau=Niveau(data["niveau"]) if data.get("niveau") else None,
+            niveau=data.get("niveau"),
             reden_geen_resultaat=data.get("redenGeenResultaat"),
         )
 
     @property
     def geslaagd(self) -> bool:
         return self.resultaat == "Geslaagd"
+
+
+@dataclass(frozen=True)
+class Inburgeringsplicht:
+    """DUO Inburgeringsplicht API: the obligation and the doelgroep, as DUO gives them."""
+
+    inburgeringsplichtig: bool
+    begindatum: dt.date | None
+    doelgroep: str | None  # DUO's Doelgroepindeling
 
 
 class DuoClient:
@@ -203,6 +203,21 @@ class DuoClient:
         if response.status_code != 201:
             raise DuoFout(response.status_code, _foutteksten(response))
 
+    def meld_afronding(
+        self, gemeente: str, bsn: str, onderdeel: str, datum: dt.date, verwijtbaar: str | None
+    ) -> dict[str, Any]:
+        """MAP-PVT-Zroute API: PUT .../map (datum eindgesprek) or .../pvt (datum
+        ondertekening), with DUO's Ja/Nee verwijtbaar; refused here if it breaks DUO's rules.
+        Returns the message sent."""
+        bericht = regels.afronding_bericht(onderdeel, datum, verwijtbaar)
+        regels.check_afronding(onderdeel, datum)
+        response = self._verzoek(
+            "PUT", f"/personen/{bsn}/{onderdeel}", gemeente=gemeente, json=bericht
+        )
+        if response.status_code != 200:
+            raise DuoFout(response.status_code, _foutteksten(response))
+        return bericht
+
     def examenresultaten(self, gemeente: str, bsn: str) -> list[Examenresultaat]:
         """DUO's exam results for a person; none known (404) is an empty list."""
         response = self._verzoek("GET", f"/personen/{bsn}/examens/resultaten", gemeente=gemeente)
@@ -211,6 +226,36 @@ class DuoClient:
         if response.status_code != 200:
             raise DuoFout(response.status_code, _foutteksten(response))
         return [Examenresultaat.van_duo(r) for r in response.json()]
+
+    def leerbaarheidstoetsresultaten(self, gemeente: str, bsn: str) -> list[dict[str, Any]]:
+        """DUO Leerbaarheidstoets API: GET .../lbt/resultaten (DUO's `Resultaat` objects);
+        none known (404) is an empty list."""
+        response = self._verzoek("GET", f"/personen/{bsn}/lbt/resultaten", gemeente=gemeente)
+        if response.status_code == 404:
+            return []
+        if response.status_code != 200:
+            raise DuoFout(response.status_code, _foutteksten(response))
+        resultaten: list[dict[str, Any]] = response.json()
+        return resultaten
+
+    def inburgeringsplicht(self, gemeente: str, bsn: str) -> Inburgeringsplicht | None:
+        """DUO Inburgeringsplicht API: GET .../inburgeringsplicht and .../doelgroep; None
+        when DUO does not know the person (404)."""
+        plicht = self._verzoek("GET", f"/personen/{bsn}/inburgeringsplicht", gemeente=gemeente)
+        if plicht.status_code == 404:
+            return None
+        if plicht.status_code != 200:
+            raise DuoFout(plicht.status_code, _foutteksten(plicht))
+        groep = self._verzoek("GET", f"/personen/{bsn}/doelgroep", gemeente=gemeente)
+        if groep.status_code not in (200, 404):
+            raise DuoFout(groep.status_code, _foutteksten(groep))
+        body = plicht.json()
+        begindatum = body.get("begindatum")
+        return Inburgeringsplicht(
+            inburgeringsplichtig=bool(body["indicatorInburgeringsplicht"]),
+            begindatum=dt.date.fromisoformat(begindatum) if begindatum else None,
+            doelgroep=groep.json().get("indeling") if groep.status_code == 200 else None,
+        )
 
     def _headers(self, gemeente: str) -> dict[str, str]:
         bron = self.settings.gemeente_oins.get(gemeente)

@@ -9,16 +9,20 @@ import uuid
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, ClassVar
+from uuid import UUID
 
 from eventsourcing.domain import event
 
-from shared.domain import GemeenteAggregate
+from shared.domain import GemeenteAggregate, IsoDatum, RuleViolation
 
 
 class Afhandelstatus(StrEnum):
     VERWERKT = "verwerkt"
     EXAMENRESULTAAT_OP_TE_HALEN = "examenresultaat_op_te_halen"
     OPGESLAGEN_NIET_VERWERKT = "opgeslagen_niet_verwerkt"
+    INBURGERINGSPLICHT_OP_TE_HALEN = "inburgeringsplicht_op_te_halen"
+    LEERBAARHEIDSTOETS_OP_TE_HALEN = "leerbaarheidstoets_op_te_halen"
+    OPHALEN_MISLUKT = "ophalen_mislukt"
 
 
 @dataclass(frozen=True)
@@ -44,7 +48,7 @@ AFHANDELINGEN: dict[str, Afhandeling] = {
         (
             "SS101",
             "Persoon is inburgeringsplichtig",
-            NIET_VERWERKT,
+            Afhandelstatus.INBURGERINGSPLICHT_OP_TE_HALEN,
             "intake: registreer_inburgeraar",
             ("Inburgeringsplicht", "BRP"),
             REGISTRATIE_ONTBREEKT,
@@ -52,7 +56,7 @@ AFHANDELINGEN: dict[str, Afhandeling] = {
         (
             "SS128",
             "Persoon is inburgeringsplichtig, bereikt AOW-leeftijd binnen 6 maanden",
-            NIET_VERWERKT,
+            Afhandelstatus.INBURGERINGSPLICHT_OP_TE_HALEN,
             "intake: registreer_inburgeraar",
             ("Inburgeringsplicht", "BRP"),
             REGISTRATIE_ONTBREEKT,
@@ -60,7 +64,7 @@ AFHANDELINGEN: dict[str, Afhandeling] = {
         (
             "SS139",
             "Persoon is inburgeringsplichtig, termijn van 10 weken voor de leerroute gestart",
-            NIET_VERWERKT,
+            Afhandelstatus.INBURGERINGSPLICHT_OP_TE_HALEN,
             "intake: registreer_inburgeraar; pip: tien weken vanaf datumStartInburgeringsplicht",
             ("Inburgeringsplicht", "BRP"),
             REGISTRATIE_ONTBREEKT,
@@ -68,7 +72,7 @@ AFHANDELINGEN: dict[str, Afhandeling] = {
         (
             "SS120",
             "Inburgeringsplichtige in gemeente gevestigd zonder PIP",
-            NIET_VERWERKT,
+            Afhandelstatus.INBURGERINGSPLICHT_OP_TE_HALEN,
             "intake: registreer_inburgeraar en leg_vestigingsdatum_vast",
             ("Inburgeringsplicht", "BRP"),
             (*REGISTRATIE_ONTBREEKT, "vestigingsdatum"),
@@ -76,7 +80,7 @@ AFHANDELINGEN: dict[str, Afhandeling] = {
         (
             "SS121",
             "Inburgeringsplichtige in gemeente gevestigd met PIP vorige gemeente",
-            NIET_VERWERKT,
+            Afhandelstatus.INBURGERINGSPLICHT_OP_TE_HALEN,
             "intake: registreer_inburgeraar; pip: PIP vorige gemeente overnemen",
             ("Inburgeringsplicht", "Inburgeringstermijn", "PIP", "BRP"),
             (*REGISTRATIE_ONTBREEKT, "vestigingsdatum", "pip"),
@@ -84,7 +88,7 @@ AFHANDELINGEN: dict[str, Afhandeling] = {
         (
             "SS131",
             "Leerbaarheidstoets is afgenomen en resultaat is bekend",
-            NIET_VERWERKT,
+            Afhandelstatus.LEERBAARHEIDSTOETS_OP_TE_HALEN,
             "intake: leg_leerbaarheidstoets_vast",
             ("Leerbaarheidstoets",),
             ("inburgeraarId", "leerbaarheidstoetsResultaat"),
@@ -189,6 +193,12 @@ class DUONotificatie(GemeenteAggregate):
     class DUONotificatieVerwerkt(GemeenteAggregate.Event):
         toelichting: str
 
+    class OphalenBijDUOMislukt(GemeenteAggregate.Event):
+        """The facts could not be fetched (DUO down, person unknown): te verwerken, by a
+        person or by a new notificatie."""
+
+        reden: str
+
     @staticmethod
     def create_id(
         doel: str,
@@ -274,9 +284,368 @@ class DUONotificatie(GemeenteAggregate):
         self.status = Afhandelstatus.VERWERKT.value
         self.toelichting = toelichting
 
+    def ophalen_mislukt(self, reden: str) -> None:
+        self._ophalen_mislukt(reden=reden)
+
+    @event(OphalenBijDUOMislukt)
+    def _ophalen_mislukt(self, reden: str) -> None:
+        self.status = Afhandelstatus.OPHALEN_MISLUKT.value
+        self.toelichting = reden
+
 
 def normaliseer(moment: dt.datetime) -> str:
     """One spelling per instant (UTC), so the id does not depend on DUO's notation."""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.UTC)
     return moment.astimezone(dt.UTC).isoformat()
+
+
+class Inburgeringsplicht(GemeenteAggregate):
+    """What DUO's Inburgeringsplicht API (and the BRP) said of a person after SS101, SS128,
+    SS139: the facts intake registers the inburgeraar with. One per notificatie."""
+
+    persoonsgegevens: ClassVar[frozenset[str]] = frozenset({"bsn", "naam", "geboortedatum"})
+
+    class InburgeringsplichtOntvangen(GemeenteAggregate.Created):
+        persoonsgegevens: ClassVar[frozenset[str]] = frozenset({"bsn", "naam", "geboortedatum"})
+        gemeente: str
+        notificatie_id: UUID
+        gebeurtenis_id: str
+        bsn: str
+        naam: str
+        geboortedatum: IsoDatum
+        doelgroep: str  # DUO's Doelgroepindeling
+        gedetailleerde_doelgroep: str | None
+        datum_start_inburgeringsplicht: IsoDatum
+
+    @staticmethod
+    def create_id(notificatie_id: UUID, **_: Any) -> UUID:
+        return uuid.uuid5(notificatie_id, "inburgeringsplicht")
+
+    @event(InburgeringsplichtOntvangen)
+    def __init__(
+        self,
+        *,
+        gemeente: str,
+        notificatie_id: UUID,
+        gebeurtenis_id: str,
+        bsn: str,
+        naam: str,
+        geboortedatum: IsoDatum,
+        doelgroep: str,
+        gedetailleerde_doelgroep: str | None,
+        datum_start_inburgeringsplicht: IsoDatum,
+    ) -> None:
+        self.gemeente = gemeente
+        self.notificatie_id = notificatie_id
+        self.gebeurtenis_id = gebeurtenis_id
+        self.bsn = bsn
+        self.naam = naam
+        self.geboortedatum = geboortedatum
+        self.doelgroep = doelgroep
+        self.gedetailleerde_doelgroep = gedetailleerde_doelgroep
+        self.datum_start_inburgeringsplicht = datum_start_inburgeringsplicht
+
+
+class Examenresultaat(GemeenteAggregate):
+    """One exam result fetched from DUO's Examen API after SS199, for the inburgeraar it
+    belongs to. The id is the result itself: fetching it again after a later SS199 adds
+    nothing."""
+
+    class ExamenresultaatOntvangen(GemeenteAggregate.Created):
+        gemeente: str
+        inburgeraar_id: UUID
+        onderdeel: str  # lezen, luisteren, schrijven, spreken, knm
+        examendatum: IsoDatum
+        resultaat: str  # DUO's: Geslaagd, Gezakt, Geen
+        behaald: bool
+        niveau: str | None
+        reden_geen_resultaat: str | None
+
+    @staticmethod
+    def create_id(
+        gemeente: str, inburgeraar_id: UUID, onderdeel: str, examendatum: str, **_: Any
+    ) -> UUID:
+        return uuid.uuid5(
+            uuid.NAMESPACE_URL,
+            f"duo-examenresultaat:{gemeente}:{inburgeraar_id}:{onderdeel}:{examendatum}",
+        )
+
+    @event(ExamenresultaatOntvangen)
+    def __init__(
+        self,
+        *,
+        gemeente: str,
+        inburgeraar_id: UUID,
+        onderdeel: str,
+        examendatum: IsoDatum,
+        resultaat: str,
+        behaald: bool,
+        niveau: str | None,
+        reden_geen_resultaat: str | None,
+    ) -> None:
+        self.gemeente = gemeente
+        self.inburgeraar_id = inburgeraar_id
+        self.onderdeel = onderdeel
+        self.examendatum = examendatum
+        self.resultaat = resultaat
+        self.behaald = behaald
+        self.niveau = niveau
+        self.reden_geen_resultaat = reden_geen_resultaat
+
+
+class Leerbaarheidstoetsresultaat(GemeenteAggregate):
+    """The leerbaarheidstoets result DUO's Leerbaarheidstoets API gave after SS131, for the
+    inburgeraar it belongs to; one per afname."""
+
+    class LeerbaarheidstoetsresultaatOntvangen(GemeenteAggregate.Created):
+        gemeente: str
+        inburgeraar_id: UUID
+        resultaat: str  # DUO's: B1-route haalbaar, B1-route niet haalbaar, Onbekend
+        behaalde_score: str
+        benodigde_score: str
+        datum_afname: IsoDatum
+
+    @staticmethod
+    def create_id(gemeente: str, inburgeraar_id: UUID, datum_afname: str, **_: Any) -> UUID:
+        return uuid.uuid5(uuid.NAMESPACE_URL, f"duo-lbt:{gemeente}:{inburgeraar_id}:{datum_afname}")
+
+    @event(LeerbaarheidstoetsresultaatOntvangen)
+    def __init__(
+        self,
+        *,
+        gemeente: str,
+        inburgeraar_id: UUID,
+        resultaat: str,
+        behaalde_score: str,
+        benodigde_score: str,
+        datum_afname: IsoDatum,
+    ) -> None:
+        self.gemeente = gemeente
+        self.inburgeraar_id = inburgeraar_id
+        self.resultaat = resultaat
+        self.behaalde_score = behaalde_score
+        self.benodigde_score = benodigde_score
+        self.datum_afname = datum_afname
+
+
+class Koppeling(GemeenteAggregate):
+    """Which BSN (DUO's key) belongs to which inburgeraar (the platform's), from intake's
+    registration: kept under both keys, so either side finds the other. Internal: never
+    published."""
+
+    persoonsgegevens: ClassVar[frozenset[str]] = frozenset({"bsn"})
+
+    class Gekoppeld(GemeenteAggregate.Created):
+        intern: ClassVar[bool] = True
+        persoonsgegevens: ClassVar[frozenset[str]] = frozenset({"bsn"})
+        gemeente: str
+        sleutel: str
+        bsn: str
+        inburgeraar_id: UUID
+        datum_start_inburgeringsplicht: IsoDatum | None
+        vestigingsdatum: IsoDatum | None
+        doelgroep: str | None
+
+    @staticmethod
+    def create_id(gemeente: str, sleutel: str, **_: Any) -> UUID:
+        return koppeling_id(gemeente, sleutel)
+
+    @event(Gekoppeld)
+    def __init__(
+        self,
+        *,
+        gemeente: str,
+        sleutel: str,
+        bsn: str,
+        inburgeraar_id: UUID,
+        datum_start_inburgeringsplicht: IsoDatum | None,
+        vestigingsdatum: IsoDatum | None,
+        doelgroep: str | None,
+    ) -> None:
+        self.gemeente = gemeente
+        self.sleutel = sleutel
+        self.bsn = bsn
+        self.inburgeraar_id = inburgeraar_id
+        self.datum_start_inburgeringsplicht = datum_start_inburgeringsplicht
+        self.vestigingsdatum = vestigingsdatum
+        self.doelgroep = doelgroep
+
+
+def koppeling_id(gemeente: str, sleutel: str) -> UUID:
+    """sleutel: `bsn:<bsn>` or `inburgeraar:<id>`."""
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"duo-koppeling:{gemeente}:{sleutel}")
+
+
+class MeldingStatus(StrEnum):
+    GEMELD = "gemeld"
+    MISLUKT = "mislukt"
+    OPNIEUW_GEVRAAGD = "opnieuw_gevraagd"
+
+
+class PIPMelding(GemeenteAggregate):
+    """A vastgestelde PIP to report to DUO (PIP API) and how that went. Created with its
+    first outcome in the same save, so the consumer's position moves on only with an
+    outcome recorded: `PIPGemeldBijDUO`, or `PIPMeldingMislukt` as a visible signal until
+    a retry (`PIPMeldingOpnieuwGevraagd`) succeeds."""
+
+    class PIPMeldingAangemaakt(GemeenteAggregate.Created):
+        gemeente: str
+        inburgeraar_id: UUID
+        pip_id: UUID
+        pip_versie: int
+        dagtekening: IsoDatum
+        leerroute: str
+        niveau: str | None
+        geschatte_intensiteit: int | None
+        doelgroep: str | None
+
+    class PIPGemeldBijDUO(GemeenteAggregate.Event):
+        bericht: dict[str, Any]  # DUO's PIP message as sent
+
+    class PIPMeldingMislukt(GemeenteAggregate.Event):
+        soort: str  # DuoOnbereikbaar, DuoFout, DuoRegelsOvertreden, BsnOnbekend
+        reden: str
+        poging: int
+
+    class PIPMeldingOpnieuwGevraagd(GemeenteAggregate.Event):
+        door: str
+
+    @staticmethod
+    def create_id(pip_id: UUID, pip_versie: int, **_: Any) -> UUID:
+        return uuid.uuid5(pip_id, f"duo-pip-melding:{pip_versie}")
+
+    @event(PIPMeldingAangemaakt)
+    def __init__(
+        self,
+        *,
+        gemeente: str,
+        inburgeraar_id: UUID,
+        pip_id: UUID,
+        pip_versie: int,
+        dagtekening: IsoDatum,
+        leerroute: str,
+        niveau: str | None,
+        geschatte_intensiteit: int | None,
+        doelgroep: str | None,
+    ) -> None:
+        self.gemeente = gemeente
+        self.inburgeraar_id = inburgeraar_id
+        self.pip_id = pip_id
+        self.pip_versie = pip_versie
+        self.dagtekening = dagtekening
+        self.leerroute = leerroute
+        self.niveau = niveau
+        self.geschatte_intensiteit = geschatte_intensiteit
+        self.doelgroep = doelgroep
+        self.status: str | None = None
+        self.pogingen = 0
+        self.reden: str | None = None
+        self.bericht: dict[str, Any] | None = None
+
+    @event(PIPGemeldBijDUO)
+    def gemeld(self, bericht: dict[str, Any]) -> None:
+        self.status = MeldingStatus.GEMELD.value
+        self.pogingen += 1
+        self.bericht = bericht
+        self.reden = None
+
+    @event(PIPMeldingMislukt)
+    def mislukt(self, soort: str, reden: str, poging: int) -> None:
+        self.status = MeldingStatus.MISLUKT.value
+        self.pogingen = poging
+        self.reden = f"{soort}: {reden}"
+
+    def vraag_opnieuw(self, door: str) -> None:
+        if self.status == MeldingStatus.GEMELD:
+            raise PIPAlGemeld(f"PIP-melding {self.id} is al bij DUO gemeld")
+        self._opnieuw_gevraagd(door=door)
+
+    @event(PIPMeldingOpnieuwGevraagd)
+    def _opnieuw_gevraagd(self, door: str) -> None:
+        self.status = MeldingStatus.OPNIEUW_GEVRAAGD.value
+
+
+class PIPAlGemeld(RuleViolation):
+    status = 409
+    title = "Al gemeld"
+    bron = "DUO README: Het aanleveren van een PIP (een PIP wordt eenmaal geregistreerd)"
+
+
+class AfrondingMelding(GemeenteAggregate):
+    """A MAP eindgesprek or a signed participatieverklaring (pip's MAPAfgerond,
+    ParticipatieverklaringOndertekend) to report to DUO's MAP-PVT-Zroute API, and how that
+    went; the same life as a PIPMelding: created with its first outcome in one save."""
+
+    class AfrondingMeldingAangemaakt(GemeenteAggregate.Created):
+        gemeente: str
+        inburgeraar_id: UUID
+        pip_id: UUID
+        onderdeel: str  # map, pvt
+        datum: IsoDatum
+        verwijtbaar: str | None  # ja, nee
+
+    class AfrondingGemeldBijDUO(GemeenteAggregate.Event):
+        bericht: dict[str, Any]
+
+    class AfrondingMeldingMislukt(GemeenteAggregate.Event):
+        soort: str
+        reden: str
+        poging: int
+
+    class AfrondingMeldingOpnieuwGevraagd(GemeenteAggregate.Event):
+        door: str
+
+    @staticmethod
+    def create_id(bron_event_id: str, **_: Any) -> UUID:
+        return uuid.uuid5(uuid.NAMESPACE_URL, f"duo-afronding-melding:{bron_event_id}")
+
+    @classmethod
+    def maak(cls, *, bron_event_id: str, **velden: Any) -> AfrondingMelding:
+        return cls._create(
+            cls.AfrondingMeldingAangemaakt, id=cls.create_id(bron_event_id), **velden
+        )
+
+    @event(AfrondingMeldingAangemaakt)
+    def __init__(
+        self,
+        *,
+        gemeente: str,
+        inburgeraar_id: UUID,
+        pip_id: UUID,
+        onderdeel: str,
+        datum: IsoDatum,
+        verwijtbaar: str | None,
+    ) -> None:
+        self.gemeente = gemeente
+        self.inburgeraar_id = inburgeraar_id
+        self.pip_id = pip_id
+        self.onderdeel = onderdeel
+        self.datum = datum
+        self.verwijtbaar = verwijtbaar
+        self.status: str | None = None
+        self.pogingen = 0
+        self.reden: str | None = None
+        self.bericht: dict[str, Any] | None = None
+
+    @event(AfrondingGemeldBijDUO)
+    def gemeld(self, bericht: dict[str, Any]) -> None:
+        self.status = MeldingStatus.GEMELD.value
+        self.pogingen += 1
+        self.bericht = bericht
+        self.reden = None
+
+    @event(AfrondingMeldingMislukt)
+    def mislukt(self, soort: str, reden: str, poging: int) -> None:
+        self.status = MeldingStatus.MISLUKT.value
+        self.pogingen = poging
+        self.reden = f"{soort}: {reden}"
+
+    def vraag_opnieuw(self, door: str) -> None:
+        if self.status == MeldingStatus.GEMELD:
+            raise PIPAlGemeld(f"Melding {self.id} is al bij DUO gemeld")
+        self._opnieuw_gevraagd(door=door)
+
+    @event(AfrondingMeldingOpnieuwGevraagd)
+    def _opnieuw_gevraagd(self, door: str) -> None:
+        self.status = MeldingStatus.OPNIEUW_GEVRAAGD.value

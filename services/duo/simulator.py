@@ -22,11 +22,15 @@ from fastapi import APIRouter, FastAPI, Request, Response
 from openapi_core import OpenAPI
 from openapi_core.testing import MockRequest
 
+from services.duo.application import BrpPersoon
 from services.duo.client import DUO_OIN
 
 CONTRACTS = Path(__file__).resolve().parents[2] / "contracts" / "duo" / "API"
 PIP_SPEC = CONTRACTS / "PIP" / "openapi.yml"
 EXAMEN_SPEC = CONTRACTS / "Examen" / "openapi.yml"
+INBURGERINGSPLICHT_SPEC = CONTRACTS / "Inburgeringsplicht" / "openapi.yml"
+LEERBAARHEIDSTOETS_SPEC = CONTRACTS / "Leerbaarheidstoets" / "openapi.yml"
+MAP_PVT_SPEC = CONTRACTS / "MAP-PVT-Zroute" / "openapi.yml"
 BASISPAD = "/v1"  # DUO README: Basis pad URI (major version), not in the specs
 
 # DUO's leerroute codes (PIP API, Leerroute): B1-route, onderwijsroute, Z-route.
@@ -71,6 +75,9 @@ class Persoon:
     start_inburgeringsplicht: dt.date | None = None
     vestigingsdatum: dt.date | None = None
     asielmigrant: bool | None = None
+    # Not DUO's: the BRP's (naam, geboortedatum), served by `SimulatorBrp` for the demo.
+    naam: str | None = None
+    geboortedatum: dt.date | None = None
 
 
 @dataclass
@@ -81,6 +88,11 @@ class DuoSimulator:
     personen: dict[str, Persoon] = field(default_factory=dict)
     pips: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     examenresultaten: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    lbt_resultaten: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    # PUT replaces the whole resource (DUO README, MAP/PVT): per onderdeel (map, pvt) per BSN.
+    afrondingen: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    # A refusal only DUO can know (e.g. the termijn's start lies after the date): 403.
+    afronding_weigering: str | None = None
     ontvangen: list[dict[str, Any]] = field(default_factory=list)
     storingen: int = 0
     # OIN -> gemeentecode (4 digits); an OIN not listed is registered as "0000".
@@ -91,6 +103,9 @@ class DuoSimulator:
 
     def zet_examenresultaten(self, bsn: str, resultaten: list[dict[str, Any]]) -> None:
         self.examenresultaten[bsn] = resultaten
+
+    def brp(self) -> SimulatorBrp:
+        return SimulatorBrp(self)
 
     def storing(self, aantal: int) -> None:
         """The next `aantal` requests get 503 Service niet beschikbaar."""
@@ -132,6 +147,19 @@ class DuoSimulator:
         if "niveau" not in pip and pip["leerroute"] in (B1_ROUTE, ONDERWIJSROUTE):
             pip = {**pip, "niveau": "B1"}  # DUO README: Niveau (B1 when omitted)
         self.pips.setdefault(bsn, []).append({**pip, "gemeentecode": gemeentecode})
+
+
+@dataclass
+class SimulatorBrp:
+    """A stand-in for the BRP (naam, geboortedatum), from the simulator's persons."""
+
+    simulator: DuoSimulator
+
+    def persoon(self, bsn: str) -> BrpPersoon | None:
+        persoon = self.simulator.personen.get(bsn)
+        if persoon is None or persoon.naam is None or persoon.geboortedatum is None:
+            return None
+        return BrpPersoon(persoon.naam, persoon.geboortedatum)
 
 
 def create_app(simulator: DuoSimulator | None = None) -> FastAPI:
@@ -201,10 +229,86 @@ def create_app(simulator: DuoSimulator | None = None) -> FastAPI:
         gemeentecode = actueel.pop("gemeentecode")
         return antwoord(200, bericht_id, {"gemeentecode": gemeentecode, "pip": actueel})
 
+    async def storing() -> bool:
+        if sim.storingen > 0:
+            sim.storingen -= 1
+            return True
+        return False
+
+    @router.get("/personen/{bsn}/inburgeringsplicht")
+    async def get_inburgeringsplicht(bsn: str, request: Request) -> Response:
+        pattern = "/personen/{bsn}/inburgeringsplicht"
+        ok, bericht_id = await conform(request, INBURGERINGSPLICHT_SPEC, pattern, bsn)
+        if await storing():
+            return antwoord(503, bericht_id)
+        if not ok:
+            return antwoord(400, bericht_id)
+        persoon = sim.personen.get(bsn)
+        if persoon is None or persoon.start_inburgeringsplicht is None:
+            return antwoord(404, bericht_id)
+        plicht = {
+            "indicatorInburgeringsplicht": True,
+            "begindatum": persoon.start_inburgeringsplicht.isoformat(),
+        }
+        return antwoord(200, bericht_id, plicht)
+
+    @router.get("/personen/{bsn}/doelgroep")
+    async def get_doelgroep(bsn: str, request: Request) -> Response:
+        pattern = "/personen/{bsn}/doelgroep"
+        ok, bericht_id = await conform(request, INBURGERINGSPLICHT_SPEC, pattern, bsn)
+        if await storing():
+            return antwoord(503, bericht_id)
+        if not ok:
+            return antwoord(400, bericht_id)
+        persoon = sim.personen.get(bsn)
+        if persoon is None or persoon.asielmigrant is None:
+            return antwoord(404, bericht_id)
+        indeling = (
+            "Asielstatushouder" if persoon.asielmigrant else "Gezinsmigrant en overige migrant"
+        )
+        return antwoord(200, bericht_id, {"indeling": indeling})
+
+    async def put_afronding(onderdeel: str, bsn: str, request: Request) -> Response:
+        pattern = f"/personen/{{bsn}}/{onderdeel}"
+        ok, bericht_id = await conform(request, MAP_PVT_SPEC, pattern, bsn)
+        if not ok:
+            return antwoord(400, bericht_id)
+        bericht = json.loads(await request.body())
+        datum = bericht.get("datumEindgesprekMap") or bericht.get("datumOndertekeningPvt")
+        if datum and dt.date.fromisoformat(datum) > dt.date.today():
+            fout = f"De datum van {onderdeel.upper()} mag niet in de toekomst liggen"
+            return antwoord(403, bericht_id, [{"fouttekst": fout}])
+        if sim.afronding_weigering:
+            return antwoord(403, bericht_id, [{"fouttekst": sim.afronding_weigering}])
+        sim.afrondingen.setdefault(onderdeel, {})[bsn] = bericht
+        return antwoord(200, bericht_id)
+
+    @router.put("/personen/{bsn}/map")
+    async def put_map(bsn: str, request: Request) -> Response:
+        return await put_afronding("map", bsn, request)
+
+    @router.put("/personen/{bsn}/pvt")
+    async def put_pvt(bsn: str, request: Request) -> Response:
+        return await put_afronding("pvt", bsn, request)
+
+    @router.get("/personen/{bsn}/lbt/resultaten")
+    async def get_lbt_resultaten(bsn: str, request: Request) -> Response:
+        pattern = "/personen/{bsn}/lbt/resultaten"
+        ok, bericht_id = await conform(request, LEERBAARHEIDSTOETS_SPEC, pattern, bsn)
+        if await storing():
+            return antwoord(503, bericht_id)
+        if not ok:
+            return antwoord(400, bericht_id)
+        if bsn not in sim.lbt_resultaten:
+            return antwoord(404, bericht_id)
+        return antwoord(200, bericht_id, sim.lbt_resultaten[bsn])
+
     @router.get("/personen/{bsn}/examens/resultaten")
     async def get_examenresultaten(bsn: str, request: Request) -> Response:
         pattern = "/personen/{bsn}/examens/resultaten"
         ok, bericht_id = await conform(request, EXAMEN_SPEC, pattern, bsn)
+        if await storing():
+            return antwoord(503, bericht_id)
         if not ok:
             return antwoord(400, bericht_id)
         if bsn not in sim.examenresultaten:

@@ -35,9 +35,44 @@ from services.intake.domainmodel import (
     Werkervaring,
 )
 from shared.api import API_PREFIX, ApiModel, Behandelaar, ExpectedVersion, Gemeentecode, etag
+from shared.auth import Principal, Rol
 from shared.bsn import is_geldig_bsn
+from shared.crypto import VERWIJDERD
+from shared.logboek import activiteiten, noteer_betrokkene, verwerking
 
 router = APIRouter(tags=["Inburgeraars en brede intake"])
+
+# Register of processing activities (Logboek Dataverwerkingen): every route that touches a
+# person's data declares one of these.
+VERWERKINGEN = activiteiten(
+    "intake",
+    "art. 14 Wi2021 (brede intake); art. 6 lid 1 sub e AVG",
+    {
+        "registreer-inburgeraar": "Registreer een inburgeraar",
+        "inburgeraar": "Een inburgeraar en de stand van de intake",
+        "zoek-inburgeraar": "Zoek inburgeraars op BSN in je gemeenten",
+        "leg-vestiging-vast": "Leg de vestigingsdatum vast",
+        "ontvang-coa-profiel": "Ontvang het overdrachtsprofiel van het COA (asielstatushouders)",
+        "voer-intakegesprek": "Leg een gevoerd intakegesprek vast",
+        "leg-leerbaarheidstoets-vast": "Leg de leerbaarheidstoets vast",
+        "leg-opleiding-en-werkervaring-vast": "Leg opleiding en werkervaring vast",
+        "leg-persoonlijke-omstandigheden-vast": "Leg persoonlijke omstandigheden vast",
+        "leg-leefgebied-vast": "Leg een leefgebied vast",
+        "leg-hoofddoel-vast": "Leg het hoofddoel vast",
+        "adviseer-leerroute": "Adviseer een leerroute",
+        "geef-vve-informatie": "Leg vast dat de ouder is geïnformeerd over VVE",
+        "rond-intake-af": "Rond de brede intake af",
+        "registreer-niet-verschenen": "Leg vast dat de inburgeraar niet verscheen",
+        "vergeet-persoon": "Vergeet de persoonsgegevens van een inburgeraar (sleutel vernietigen)",
+    },
+    leg_persoonlijke_omstandigheden_vast="art. 14 Wi2021; art. 9 lid 2 sub g AVG jo. "
+    "art. 30 UAVG (gezondheid)",
+)
+
+
+def _verwerkt(code: str) -> Any:
+    return verwerking(VERWERKINGEN[code])
+
 
 Tekst = Annotated[str, Field(min_length=1, max_length=4000)]
 KorteTekst = Annotated[str, Field(min_length=1, max_length=200)]
@@ -223,6 +258,17 @@ class COAProfielOut(ApiModel):
     zichtbare_beperkingen: str | None
 
 
+class PersoonlijkeOmstandighedenOut(ApiModel):
+    fysieke_gezondheid: str | None = Field(
+        description="Gezondheidsgegeven (art. 9 AVG): alleen voor de klantregisseur, anders null"
+    )
+    mentale_gezondheid: str | None = Field(
+        description="Gezondheidsgegeven (art. 9 AVG): alleen voor de klantregisseur, anders null"
+    )
+    geboortedata_kinderen: list[dt.date]
+    overige: str | None
+
+
 class AdresOut(ApiModel):
     straat: str
     huisnummer: int
@@ -267,7 +313,7 @@ class InburgeraarOut(ApiModel):
     doelgroep: Doelgroep
     bsn: str
     naam: str
-    geboortedatum: dt.date
+    geboortedatum: dt.date | None = Field(description="null once the person is forgotten")
     adres: AdresOut | None
     datum_start_inburgeringsplicht: dt.date
     uiterste_datum_pip: dt.date = Field(description="Start inburgeringsplicht + 10 weken")
@@ -276,7 +322,7 @@ class InburgeraarOut(ApiModel):
     intakegesprekken: list[IntakegesprekOut]
     leerbaarheidstoets: LeerbaarheidstoetsOut | None
     opleiding_en_werkervaring: OpleidingEnWerkervaringIn | None
-    persoonlijke_omstandigheden: PersoonlijkeOmstandighedenIn | None
+    persoonlijke_omstandigheden: PersoonlijkeOmstandighedenOut | None
     leefgebieden: list[LeefgebiedOut]
     hoofddoel: HoofddoelIn | None
     leerroute_advies: LeerrouteAdviesIn | None
@@ -286,6 +332,11 @@ class InburgeraarOut(ApiModel):
     boetes: list[BoeteOut]
     afgerond: bool
     afrondingsdatum: dt.date | None
+    vergeten_op: dt.date | None = Field(
+        None,
+        description="Set once the person's data is forgotten (art. 17 AVG): their personal "
+        f"fields then read '{VERWIJDERD}' or null",
+    )
     ontbrekend: list[str] = Field(description="Verplichte onderdelen die nog ontbreken")
 
 
@@ -302,7 +353,30 @@ class ZoekresultatenOut(ApiModel):
     resultaten: list[ZoekresultaatOut]
 
 
-def _out(response: Response, state: dict[str, Any]) -> InburgeraarOut:
+# Health data (art. 9 AVG: fysieke en mentale gezondheid, zichtbare beperkingen) is for the
+# klantregisseur, who conducts the brede intake and draws up the PIP with it. A teamleider
+# gets the case without it: supervising caseloads and deadlines needs no diagnosis.
+GEZONDHEID_ROLLEN = frozenset({Rol.KLANTREGISSEUR})
+
+
+def zonder_gezondheid(state: dict[str, Any]) -> dict[str, Any]:
+    """The case without its health fields (they come back as null)."""
+    state = dict(state)
+    if omstandigheden := state.get("persoonlijke_omstandigheden"):
+        state["persoonlijke_omstandigheden"] = {
+            **omstandigheden,
+            "fysieke_gezondheid": None,
+            "mentale_gezondheid": None,
+        }
+    if profiel := state.get("coa_profiel"):
+        state["coa_profiel"] = {**profiel, "zichtbare_beperkingen": None}
+    return state
+
+
+def _out(response: Response, state: dict[str, Any], principal: Principal) -> InburgeraarOut:
+    noteer_betrokkene(state["id"], state["gemeente"])
+    if principal.rol not in GEZONDHEID_ROLLEN:
+        state = zonder_gezondheid(state)
     response.headers.update(etag(state["versie"]))
     return InburgeraarOut.model_validate(state)
 
@@ -314,6 +388,7 @@ def _out(response: Response, state: dict[str, Any]) -> InburgeraarOut:
     "/inburgeraars",
     status_code=status.HTTP_201_CREATED,
     summary="Registreer een inburgeraar",
+    dependencies=[_verwerkt("registreer-inburgeraar")],
 )
 def registreer_inburgeraar(
     body: InburgeraarRegistratie, principal: Behandelaar, app: App, response: Response
@@ -331,19 +406,30 @@ def registreer_inburgeraar(
         gemeenten=principal.gemeenten,
     )
     response.headers["Location"] = f"{API_PREFIX}/inburgeraars/{state['id']}"
-    return _out(response, state)
+    return _out(response, state, principal)
 
 
-@router.get("/inburgeraars/{inburgeraar_id}", summary="Een inburgeraar en de stand van de intake")
+@router.get(
+    "/inburgeraars/{inburgeraar_id}",
+    summary="Een inburgeraar en de stand van de intake",
+    dependencies=[_verwerkt("inburgeraar")],
+)
 def inburgeraar(
     inburgeraar_id: UUID, principal: Behandelaar, app: App, response: Response
 ) -> InburgeraarOut:
-    return _out(response, app.inburgeraar(inburgeraar_id, gemeenten=principal.gemeenten))
+    state = app.inburgeraar(inburgeraar_id, gemeenten=principal.gemeenten)
+    return _out(response, state, principal)
 
 
-@router.post("/inburgeraar-zoekvragen", summary="Zoek inburgeraars op BSN in je gemeenten")
+@router.post(
+    "/inburgeraar-zoekvragen",
+    summary="Zoek inburgeraars op BSN in je gemeenten",
+    dependencies=[_verwerkt("zoek-inburgeraar")],
+)
 def zoek_inburgeraar(body: Zoekvraag, principal: Behandelaar, app: App) -> ZoekresultatenOut:
     gevonden = app.zoek_op_bsn(body.bsn, gemeenten=principal.gemeenten)
+    for g in gevonden:
+        noteer_betrokkene(g["id"], g["gemeente"])
     return ZoekresultatenOut(
         resultaten=[
             ZoekresultaatOut.model_validate({k: g[k] for k in ZoekresultaatOut.model_fields})
@@ -352,7 +438,11 @@ def zoek_inburgeraar(body: Zoekvraag, principal: Behandelaar, app: App) -> Zoekr
     )
 
 
-@router.put("/inburgeraars/{inburgeraar_id}/vestiging", summary="Leg de vestigingsdatum vast")
+@router.put(
+    "/inburgeraars/{inburgeraar_id}/vestiging",
+    summary="Leg de vestigingsdatum vast",
+    dependencies=[_verwerkt("leg-vestiging-vast")],
+)
 def leg_vestiging_vast(
     inburgeraar_id: UUID,
     body: VestigingIn,
@@ -367,13 +457,14 @@ def leg_vestiging_vast(
         gemeenten=principal.gemeenten,
         verwachte_versie=versie,
     )
-    return _out(response, state)
+    return _out(response, state, principal)
 
 
 @router.post(
     "/inburgeraars/{inburgeraar_id}/coa-profiel",
     status_code=status.HTTP_201_CREATED,
     summary="Ontvang het overdrachtsprofiel van het COA (asielstatushouders)",
+    dependencies=[_verwerkt("ontvang-coa-profiel")],
 )
 def ontvang_coa_profiel(
     inburgeraar_id: UUID,
@@ -394,13 +485,14 @@ def ontvang_coa_profiel(
     state = app.ontvang_coa_profiel(
         inburgeraar_id, profiel, gemeenten=principal.gemeenten, verwachte_versie=versie
     )
-    return _out(response, state)
+    return _out(response, state, principal)
 
 
 @router.post(
     "/inburgeraars/{inburgeraar_id}/intakegesprekken",
     status_code=status.HTTP_201_CREATED,
     summary="Leg een gevoerd intakegesprek vast",
+    dependencies=[_verwerkt("voer-intakegesprek")],
 )
 def voer_intakegesprek(
     inburgeraar_id: UUID,
@@ -417,13 +509,17 @@ def voer_intakegesprek(
         gemeenten=principal.gemeenten,
         verwachte_versie=versie,
     )
-    return _out(response, state)
+    return _out(response, state, principal)
 
 
 BREDE_INTAKE = "/inburgeraars/{inburgeraar_id}/brede-intake"
 
 
-@router.put(f"{BREDE_INTAKE}/leerbaarheidstoets", summary="Leg de leerbaarheidstoets vast")
+@router.put(
+    f"{BREDE_INTAKE}/leerbaarheidstoets",
+    summary="Leg de leerbaarheidstoets vast",
+    dependencies=[_verwerkt("leg-leerbaarheidstoets-vast")],
+)
 def leg_leerbaarheidstoets_vast(
     inburgeraar_id: UUID,
     body: LeerbaarheidstoetsIn,
@@ -441,11 +537,13 @@ def leg_leerbaarheidstoets_vast(
     state = app.leg_leerbaarheidstoets_vast(
         inburgeraar_id, toets, gemeenten=principal.gemeenten, verwachte_versie=versie
     )
-    return _out(response, state)
+    return _out(response, state, principal)
 
 
 @router.put(
-    f"{BREDE_INTAKE}/opleiding-en-werkervaring", summary="Leg opleiding en werkervaring vast"
+    f"{BREDE_INTAKE}/opleiding-en-werkervaring",
+    summary="Leg opleiding en werkervaring vast",
+    dependencies=[_verwerkt("leg-opleiding-en-werkervaring-vast")],
 )
 def leg_opleiding_en_werkervaring_vast(
     inburgeraar_id: UUID,
@@ -463,12 +561,13 @@ def leg_opleiding_en_werkervaring_vast(
     state = app.leg_opleiding_en_werkervaring_vast(
         inburgeraar_id, gegevens, gemeenten=principal.gemeenten, verwachte_versie=versie
     )
-    return _out(response, state)
+    return _out(response, state, principal)
 
 
 @router.put(
     f"{BREDE_INTAKE}/persoonlijke-omstandigheden",
     summary="Leg persoonlijke omstandigheden vast, inclusief fysieke en mentale gezondheid",
+    dependencies=[_verwerkt("leg-persoonlijke-omstandigheden-vast")],
 )
 def leg_persoonlijke_omstandigheden_vast(
     inburgeraar_id: UUID,
@@ -478,6 +577,8 @@ def leg_persoonlijke_omstandigheden_vast(
     response: Response,
     versie: ExpectedVersion,
 ) -> InburgeraarOut:
+    # Who may not read health data does not write it either (GEZONDHEID_ROLLEN).
+    principal.check_rol(*GEZONDHEID_ROLLEN)
     gegevens = PersoonlijkeOmstandigheden(
         fysieke_gezondheid=body.fysieke_gezondheid,
         mentale_gezondheid=body.mentale_gezondheid,
@@ -487,10 +588,14 @@ def leg_persoonlijke_omstandigheden_vast(
     state = app.leg_persoonlijke_omstandigheden_vast(
         inburgeraar_id, gegevens, gemeenten=principal.gemeenten, verwachte_versie=versie
     )
-    return _out(response, state)
+    return _out(response, state, principal)
 
 
-@router.put(f"{BREDE_INTAKE}/leefgebieden/{{leefgebied}}", summary="Leg een leefgebied vast")
+@router.put(
+    f"{BREDE_INTAKE}/leefgebieden/{{leefgebied}}",
+    summary="Leg een leefgebied vast",
+    dependencies=[_verwerkt("leg-leefgebied-vast")],
+)
 def leg_leefgebied_vast(
     inburgeraar_id: UUID,
     leefgebied: LeefgebiedPad,
@@ -508,10 +613,14 @@ def leg_leefgebied_vast(
     state = app.leg_leefgebied_vast(
         inburgeraar_id, bevinding, gemeenten=principal.gemeenten, verwachte_versie=versie
     )
-    return _out(response, state)
+    return _out(response, state, principal)
 
 
-@router.put(f"{BREDE_INTAKE}/hoofddoel", summary="Leg het hoofddoel vast")
+@router.put(
+    f"{BREDE_INTAKE}/hoofddoel",
+    summary="Leg het hoofddoel vast",
+    dependencies=[_verwerkt("leg-hoofddoel-vast")],
+)
 def leg_hoofddoel_vast(
     inburgeraar_id: UUID,
     body: HoofddoelIn,
@@ -526,10 +635,14 @@ def leg_hoofddoel_vast(
         gemeenten=principal.gemeenten,
         verwachte_versie=versie,
     )
-    return _out(response, state)
+    return _out(response, state, principal)
 
 
-@router.put(f"{BREDE_INTAKE}/leerroute-advies", summary="Adviseer een leerroute")
+@router.put(
+    f"{BREDE_INTAKE}/leerroute-advies",
+    summary="Adviseer een leerroute",
+    dependencies=[_verwerkt("adviseer-leerroute")],
+)
 def adviseer_leerroute(
     inburgeraar_id: UUID,
     body: LeerrouteAdviesIn,
@@ -544,12 +657,13 @@ def adviseer_leerroute(
         gemeenten=principal.gemeenten,
         verwachte_versie=versie,
     )
-    return _out(response, state)
+    return _out(response, state, principal)
 
 
 @router.put(
     f"{BREDE_INTAKE}/vve-informatie",
     summary="Leg vast dat de ouder is geïnformeerd over voor- en vroegschoolse educatie",
+    dependencies=[_verwerkt("geef-vve-informatie")],
 )
 def geef_vve_informatie(
     inburgeraar_id: UUID,
@@ -565,13 +679,14 @@ def geef_vve_informatie(
         gemeenten=principal.gemeenten,
         verwachte_versie=versie,
     )
-    return _out(response, state)
+    return _out(response, state, principal)
 
 
 @router.post(
     f"{BREDE_INTAKE}/afronding",
     status_code=status.HTTP_201_CREATED,
     summary="Rond de brede intake af (alleen als alle verplichte onderdelen er zijn)",
+    dependencies=[_verwerkt("rond-intake-af")],
 )
 def rond_intake_af(
     inburgeraar_id: UUID,
@@ -587,13 +702,14 @@ def rond_intake_af(
         gemeenten=principal.gemeenten,
         verwachte_versie=versie,
     )
-    return _out(response, state)
+    return _out(response, state, principal)
 
 
 @router.post(
     "/inburgeraars/{inburgeraar_id}/niet-verschenen",
     status_code=status.HTTP_201_CREATED,
     summary="Leg vast dat de inburgeraar niet verscheen (waarschuwing, daarna boete)",
+    dependencies=[_verwerkt("registreer-niet-verschenen")],
 )
 def registreer_niet_verschenen(
     inburgeraar_id: UUID,
@@ -610,4 +726,41 @@ def registreer_niet_verschenen(
         gemeenten=principal.gemeenten,
         verwachte_versie=versie,
     )
-    return _out(response, state)
+    return _out(response, state, principal)
+
+
+class VergeetverzoekOut(ApiModel):
+    inburgeraar_id: UUID
+    gemeente: str
+    vergeten_op: dt.date
+    versie: int
+
+
+# Only the teamleider may have a person forgotten: the decision is irreversible.
+VERGEET_ROLLEN = (Rol.TEAMLEIDER,)
+
+
+@router.post(
+    "/inburgeraars/{inburgeraar_id}/vergeetverzoeken",
+    status_code=status.HTTP_202_ACCEPTED,
+    summary="Vergeet de persoonsgegevens van een inburgeraar (art. 17 AVG)",
+    description="Destroys the person's key: their personal data in the event store, on Kafka, "
+    "in the read models and feeds reads as removed from now on; the read models follow "
+    "asynchronously. 409 when already forgotten.",
+    dependencies=[_verwerkt("vergeet-persoon")],
+)
+def vergeet_persoon(
+    inburgeraar_id: UUID, principal: Behandelaar, app: App, response: Response
+) -> VergeetverzoekOut:
+    # Unknown or another gemeente's person: 404 before the role, as for every case route.
+    app.inburgeraar(inburgeraar_id, gemeenten=principal.gemeenten)
+    principal.check_rol(*VERGEET_ROLLEN)
+    state = app.vergeet_persoon(inburgeraar_id, gemeenten=principal.gemeenten)
+    noteer_betrokkene(state["id"], state["gemeente"])
+    response.headers.update(etag(state["versie"]))
+    return VergeetverzoekOut(
+        inburgeraar_id=state["id"],
+        gemeente=state["gemeente"],
+        vergeten_op=state["vergeten_op"],
+        versie=state["versie"],
+    )

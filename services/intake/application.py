@@ -27,8 +27,10 @@ from services.intake.domainmodel import (
     PersoonlijkeOmstandigheden,
     check_bsn,
     check_gemeentecode,
+    check_niet_vergeten,
 )
 from shared.application import GemeenteApplication
+from shared.crypto import VERWIJDERD
 from shared.domain import DomainError, RuleViolation, today
 
 
@@ -266,10 +268,35 @@ class IntakeApplication(GemeenteApplication):
         gevonden = []
         for gemeente in sorted(gemeenten):
             verwijzing = self._verwijzing(gemeente, bsn)
-            if verwijzing is not None:
+            if verwijzing is not None and not verwijzing.vervallen:
                 inburgeraar = self.get_voor(Inburgeraar, verwijzing.inburgeraar_id, gemeenten)
                 gevonden.append(beschrijf(inburgeraar))
         return gevonden
+
+    def vergeet_persoon(
+        self, inburgeraar_id: UUID, *, gemeenten: Collection[str]
+    ) -> dict[str, Any]:
+        """Forget the person (art. 17 AVG): destroy their key, then record the fact, and let
+        the BSN search entry lapse so the BSN no longer leads to them.
+
+        In this order, so a failed save leaves the key destroyed and a retry completes the
+        record; the reverse could claim a forgetting that did not happen."""
+        inburgeraar = self.get_voor(Inburgeraar, inburgeraar_id, gemeenten)
+        check_niet_vergeten(inburgeraar)
+        verwijzing = None
+        if inburgeraar.bsn != VERWIJDERD:
+            verwijzing = self._verwijzing(inburgeraar.gemeente, inburgeraar.bsn)
+        kluis = self.sleutelkluis()
+        persoon = (inburgeraar.gemeente, str(inburgeraar.id))
+        if not kluis.is_vergeten(*persoon):
+            kluis.vernietig(*persoon)
+        inburgeraar.vergeet(today())
+        if verwijzing is not None and verwijzing.inburgeraar_id == inburgeraar.id:
+            verwijzing.laat_vervallen()
+            self.save(inburgeraar, verwijzing)
+        else:
+            self.save(inburgeraar)
+        return beschrijf(inburgeraar)
 
     # --- helpers ---
 
@@ -319,6 +346,7 @@ def beschrijf(inburgeraar: Inburgeraar, peildatum: dt.date | None = None) -> dic
         "boetes": [asdict(b) for b in inburgeraar.boetes],
         "afgerond": inburgeraar.afgerond,
         "afrondingsdatum": inburgeraar.afrondingsdatum,
+        "vergeten_op": inburgeraar.vergeten_op,
         "ontbrekend": [o.value for o in inburgeraar.ontbrekende_onderdelen(peildatum)],
     }
 

@@ -10,7 +10,7 @@ transcoder (which has no transcoding for `datetime.date`).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field, fields, is_dataclass
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from enum import Enum, StrEnum
 from typing import Any, ClassVar
 from uuid import UUID
@@ -18,6 +18,7 @@ from uuid import UUID
 from eventsourcing.domain import event
 
 from shared.bsn import is_geldig_bsn
+from shared.crypto import VERWIJDERD
 from shared.domain import GemeenteAggregate, IsoDatum, RuleViolation, add_years, today
 from shared.gemeenten import is_gemeentecode
 
@@ -154,6 +155,17 @@ class NietVerschenenAlVastgelegd(RuleViolation):
 
 class NieuweUitnodigingOngeldig(RuleViolation):
     bron = "domain.md stap 2 (eerste keer niet verschenen: waarschuwing en nieuwe uitnodiging)"
+
+
+class AlVergeten(RuleViolation):
+    status = 409
+    title = "Persoonsgegevens al vergeten"
+    bron = "art. 17 AVG (recht op vergetelheid)"
+
+
+def check_niet_vergeten(inburgeraar: Inburgeraar) -> None:
+    if inburgeraar.vergeten:
+        raise AlVergeten(f"De persoonsgegevens van {inburgeraar.id} zijn al vergeten")
 
 
 def check_bsn(bsn: str) -> None:
@@ -448,7 +460,8 @@ class Inburgeraar(GemeenteAggregate):
         self.doelgroep = Doelgroep(doelgroep)
         self.bsn = bsn
         self.naam = naam
-        self.geboortedatum = _datum_verplicht(geboortedatum)
+        # None once the person is forgotten (crypto-shredding: the date is "removed").
+        self.geboortedatum = _datum(None if geboortedatum == VERWIJDERD else geboortedatum)
         self.adres = Adres(**adres) if adres is not None else None
         self.datum_start_inburgeringsplicht = _datum_verplicht(datum_start_inburgeringsplicht)
         self.vestigingsdatum = _datum(vestigingsdatum)
@@ -464,6 +477,7 @@ class Inburgeraar(GemeenteAggregate):
         self.niet_verschenen: list[NietVerschijning] = []
         self.boetes: list[Boete] = []
         self.afrondingsdatum: dt.date | None = None
+        self.vergeten_op: dt.date | None = None
 
     @classmethod
     def registreer(
@@ -914,6 +928,42 @@ class Inburgeraar(GemeenteAggregate):
     ) -> None:
         self.afrondingsdatum = _datum_verplicht(afrondingsdatum)
 
+    class PersoonsgegevensVergeten(GemeenteAggregate.Event):
+        """The person's key is destroyed (art. 17 AVG): their personal data in every event
+        now reads as removed. Carries nothing personal itself."""
+
+        gemeente: str
+        inburgeraar_id: UUID
+        datum: IsoDatum
+
+    @property
+    def vergeten(self) -> bool:
+        return self.vergeten_op is not None
+
+    def vergeet(self, datum: dt.date) -> None:
+        check_niet_vergeten(self)
+        self._persoonsgegevens_vergeten(
+            gemeente=self.gemeente, inburgeraar_id=self.id, datum=naar_event(datum)
+        )
+
+    @event(PersoonsgegevensVergeten)
+    def _persoonsgegevens_vergeten(
+        self, gemeente: str, inburgeraar_id: UUID, datum: IsoDatum
+    ) -> None:
+        self.vergeten_op = _datum_verplicht(datum)
+        # What this instance still holds in memory goes too; a reload reads it as removed.
+        self.bsn = self.naam = VERWIJDERD
+        self.geboortedatum = None
+        self.adres = self.coa_profiel = None
+        self.opleiding_en_werkervaring = self.persoonlijke_omstandigheden = None
+        self.leefgebieden = {}
+        if self.hoofddoel is not None:
+            self.hoofddoel = HoofddoelKeuze(self.hoofddoel.hoofddoel, None)
+        if self.leerroute_advies is not None:
+            self.leerroute_advies = LeerrouteAdvies(self.leerroute_advies.leerroute, None)
+        if self.leerbaarheidstoets is not None and self.leerbaarheidstoets.vrijstelling:
+            self.leerbaarheidstoets = replace(self.leerbaarheidstoets, vrijstelling=None)
+
 
 class BsnVerwijzing(GemeenteAggregate):
     """Search index entry: its id is an HMAC of gemeente and BSN (see the application), so
@@ -928,3 +978,13 @@ class BsnVerwijzing(GemeenteAggregate):
     def __init__(self, id: UUID, gemeente: str, inburgeraar_id: UUID) -> None:
         self.gemeente = gemeente
         self.inburgeraar_id = inburgeraar_id
+        self.vervallen = False
+
+    class BsnVerwijzingVervallen(GemeenteAggregate.Event):
+        """The person is forgotten: the BSN no longer finds them (art. 17 AVG)."""
+
+        intern: ClassVar[bool] = True
+
+    @event(BsnVerwijzingVervallen)
+    def laat_vervallen(self) -> None:
+        self.vervallen = True

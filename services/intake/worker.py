@@ -1,19 +1,26 @@
-"""Composition root of the intake service's worker: intake reacts to no other service and
-has no timers of its own (the ten weeks are the PIP's), so in Kafka mode it runs the relay
-that publishes its events.
+"""Composition root of the intake service's worker: the relay that publishes intake's
+events, and the consumer of the DUO service's InburgeringsplichtOntvangen (DUO's word that a
+person is inburgeringsplichtig registers the inburgeraar). No timers (the ten weeks are the
+PIP's).
 
     python -m services.intake.worker      # Kafka mode, until SIGTERM
 """
 
 from __future__ import annotations
 
+from uuid import UUID
+
+from eventsourcing.application import Application
+
 from services.intake.application import IntakeApplication
 from services.intake.config import IntakeSettings
-from services.runtime import BackgroundLoop, Task, relay_task, serve
+from services.intake.consumers import IntakeDuoPolicy
+from services.runtime import BackgroundLoop, Task, choreography_consumer, relay_task, serve
 from shared.config import PlatformSettings
-from shared.consumer import Consumer
+from shared.consumer import Consumer, DeadLetters
 
 SERVICE = "intake"
+DUO = "duo"
 
 
 def build_application(settings: IntakeSettings) -> IntakeApplication:
@@ -24,19 +31,29 @@ def build_application(settings: IntakeSettings) -> IntakeApplication:
     )
 
 
-def build_consumers(settings: PlatformSettings, application: IntakeApplication) -> list[Consumer]:
-    """None: intake is upstream of everything."""
-    return []
+def build_consumers(
+    settings: PlatformSettings,
+    application: IntakeApplication,
+    *,
+    duo: Application[UUID] | None = None,
+    dead_letters: DeadLetters | None = None,
+) -> list[Consumer]:
+    """Kafka mode: the DUO service's topics of the served gemeenten. Embedded: its log."""
+    return [
+        choreography_consumer(
+            settings, application, IntakeDuoPolicy(application), DUO, duo, dead_letters
+        )
+    ]
 
 
 def build_worker(settings: IntakeSettings) -> tuple[IntakeApplication, BackgroundLoop]:
     application = build_application(settings)
-    tasks: list[Task] = [relay_task(settings, application)]
+    tasks: list[Task] = [relay_task(settings, application), *build_consumers(settings, application)]
     return application, BackgroundLoop(tasks)
 
 
 def main() -> None:
-    serve(IntakeSettings(platform_mode="kafka"), SERVICE, [], build_worker)
+    serve(IntakeSettings(platform_mode="kafka"), SERVICE, [DUO], build_worker)
 
 
 if __name__ == "__main__":

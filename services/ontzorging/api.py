@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Query, Request, Response
@@ -19,8 +19,33 @@ from services.ontzorging.domainmodel import (
     iban_fout,
 )
 from shared.api import API_PREFIX, ApiModel, Behandelaar, ExpectedVersion, Gemeentecode, etag
+from shared.logboek import activiteiten, noteer_betrokkene, verwerking
 
 router = APIRouter(tags=["Ontzorging"])
+
+# Register of processing activities (Logboek Dataverwerkingen): every route that touches a
+# person's data declares one of these.
+VERWERKINGEN = activiteiten(
+    "ontzorging",
+    "art. 56a Participatiewet (financieel ontzorgen); art. 6 lid 1 sub e AVG",
+    {
+        "start-ontzorging": "Ontzorging starten (beschikking)",
+        "zoek-ontzorgingen": "Ontzorgingen van een inburgeraar",
+        "haal-ontzorging": "Ontzorging ophalen",
+        "geef-betaalmachtiging": "Betaalmachtiging vastleggen",
+        "leg-vaste-last-vast": "Vaste last vastleggen",
+        "betaal-vaste-last": "Betaling vaste last vastleggen",
+        "start-budgetbeheer": "Budgetbeheer starten",
+        "voer-budgetcoachinggesprek": "Budgetcoachinggesprek vastleggen",
+        "start-afbouw": "Afbouw starten",
+        "stel-financieel-zelfredzaam-vast": "Financiële zelfredzaamheid vaststellen",
+        "beeindig-ontzorging": "Ontzorging beëindigen",
+    },
+)
+
+
+def _verwerkt(code: str) -> Any:
+    return verwerking(VERWERKINGEN[code])
 
 
 def _geldige_iban(iban: str) -> str:
@@ -175,11 +200,17 @@ def _app(request: Request) -> OntzorgingApplication:
 
 
 def _antwoord(overzicht: OntzorgingOverzicht, response: Response) -> OntzorgingResponse:
+    noteer_betrokkene(overzicht.inburgeraar_id, overzicht.gemeente)
     response.headers.update(etag(overzicht.versie))
     return OntzorgingResponse.model_validate(overzicht, from_attributes=True)
 
 
-@router.post("/ontzorgingen", status_code=201, summary="Ontzorging starten (beschikking)")
+@router.post(
+    "/ontzorgingen",
+    status_code=201,
+    summary="Ontzorging starten (beschikking)",
+    dependencies=[_verwerkt("start-ontzorging")],
+)
 def start_ontzorging(
     body: OntzorgingStarten, request: Request, response: Response, principal: Behandelaar
 ) -> OntzorgingResponse:
@@ -201,7 +232,11 @@ def start_ontzorging(
     return _antwoord(overzicht, response)
 
 
-@router.get("/ontzorgingen", summary="Ontzorgingen van een inburgeraar")
+@router.get(
+    "/ontzorgingen",
+    summary="Ontzorgingen van een inburgeraar",
+    dependencies=[_verwerkt("zoek-ontzorgingen")],
+)
 def zoek_ontzorgingen(
     inburgeraar_id: Annotated[UUID, Query(alias="inburgeraarId")],
     request: Request,
@@ -214,7 +249,11 @@ def zoek_ontzorgingen(
     ]
 
 
-@router.get("/ontzorgingen/{ontzorging_id}", summary="Ontzorging ophalen")
+@router.get(
+    "/ontzorgingen/{ontzorging_id}",
+    summary="Ontzorging ophalen",
+    dependencies=[_verwerkt("haal-ontzorging")],
+)
 def haal_ontzorging(
     ontzorging_id: UUID, request: Request, response: Response, principal: Behandelaar
 ) -> OntzorgingResponse:
@@ -223,7 +262,9 @@ def haal_ontzorging(
 
 
 @router.post(
-    "/ontzorgingen/{ontzorging_id}/betaalmachtiging", summary="Betaalmachtiging vastleggen"
+    "/ontzorgingen/{ontzorging_id}/betaalmachtiging",
+    summary="Betaalmachtiging vastleggen",
+    dependencies=[_verwerkt("geef-betaalmachtiging")],
 )
 def geef_betaalmachtiging(
     ontzorging_id: UUID,
@@ -242,7 +283,11 @@ def geef_betaalmachtiging(
     return _antwoord(overzicht, response)
 
 
-@router.put("/ontzorgingen/{ontzorging_id}/vaste-lasten/{post}", summary="Vaste last vastleggen")
+@router.put(
+    "/ontzorgingen/{ontzorging_id}/vaste-lasten/{post}",
+    summary="Vaste last vastleggen",
+    dependencies=[_verwerkt("leg-vaste-last-vast")],
+)
 def leg_vaste_last_vast(
     ontzorging_id: UUID,
     post: PostInPad,
@@ -265,7 +310,11 @@ def leg_vaste_last_vast(
     return _antwoord(overzicht, response)
 
 
-@router.post("/ontzorgingen/{ontzorging_id}/betalingen", summary="Betaling vaste last vastleggen")
+@router.post(
+    "/ontzorgingen/{ontzorging_id}/betalingen",
+    summary="Betaling vaste last vastleggen",
+    dependencies=[_verwerkt("betaal-vaste-last")],
+)
 def betaal_vaste_last(
     ontzorging_id: UUID,
     body: BetalingVastleggen,
@@ -286,7 +335,11 @@ def betaal_vaste_last(
     return _antwoord(overzicht, response)
 
 
-@router.post("/ontzorgingen/{ontzorging_id}/budgetbeheer", summary="Budgetbeheer starten")
+@router.post(
+    "/ontzorgingen/{ontzorging_id}/budgetbeheer",
+    summary="Budgetbeheer starten",
+    dependencies=[_verwerkt("start-budgetbeheer")],
+)
 def start_budgetbeheer(
     ontzorging_id: UUID,
     body: BudgetbeheerStarten,
@@ -307,6 +360,7 @@ def start_budgetbeheer(
 @router.post(
     "/ontzorgingen/{ontzorging_id}/budgetcoachinggesprekken",
     summary="Budgetcoachinggesprek vastleggen",
+    dependencies=[_verwerkt("voer-budgetcoachinggesprek")],
 )
 def voer_budgetcoachinggesprek(
     ontzorging_id: UUID,
@@ -325,7 +379,11 @@ def voer_budgetcoachinggesprek(
     return _antwoord(overzicht, response)
 
 
-@router.post("/ontzorgingen/{ontzorging_id}/afbouw", summary="Afbouw starten")
+@router.post(
+    "/ontzorgingen/{ontzorging_id}/afbouw",
+    summary="Afbouw starten",
+    dependencies=[_verwerkt("start-afbouw")],
+)
 def start_afbouw(
     ontzorging_id: UUID,
     body: AfbouwStarten,
@@ -347,6 +405,7 @@ def start_afbouw(
 @router.post(
     "/ontzorgingen/{ontzorging_id}/financiele-zelfredzaamheid",
     summary="Financiële zelfredzaamheid vaststellen",
+    dependencies=[_verwerkt("stel-financieel-zelfredzaam-vast")],
 )
 def stel_financieel_zelfredzaam_vast(
     ontzorging_id: UUID,
@@ -365,7 +424,11 @@ def stel_financieel_zelfredzaam_vast(
     return _antwoord(overzicht, response)
 
 
-@router.post("/ontzorgingen/{ontzorging_id}/beeindiging", summary="Ontzorging beëindigen")
+@router.post(
+    "/ontzorgingen/{ontzorging_id}/beeindiging",
+    summary="Ontzorging beëindigen",
+    dependencies=[_verwerkt("beeindig-ontzorging")],
+)
 def beeindig_ontzorging(
     ontzorging_id: UUID,
     body: OntzorgingBeeindigen,

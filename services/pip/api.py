@@ -28,8 +28,38 @@ from services.pip.rules import (
     VrijstellingReden,
 )
 from shared.api import ApiModel, Behandelaar, ExpectedVersion, Gemeentecode, etag, problem
+from shared.logboek import activiteiten, noteer_betrokkene, verwerking
 
 router = APIRouter(tags=["PIP"])
+
+# Register of processing activities (Logboek Dataverwerkingen): every route that touches a
+# person's data declares one of these.
+VERWERKINGEN = activiteiten(
+    "pip",
+    "art. 15-16 Wi2021 (PIP); art. 6 lid 1 sub e AVG",
+    {
+        "stel-concept-op": "Een concept-PIP opstellen",
+        "zoek-pips": "De PIPs van een inburgeraar in de eigen gemeenten",
+        "lees-pip": "Een PIP met termijnen, voortgang en uitslagen",
+        "wijzig-concept": "Het concept-PIP wijzigen",
+        "vaststellen": "Het PIP (opnieuw) vaststellen: een beschikking met dagtekening",
+        "wacht-op-derden": "Wachten op informatie van derden (verlengt de tien weken)",
+        "verleng-termijn": "Verlenging van de inburgeringstermijn door DUO",
+        "registreer-uren": "Gevolgde uren registreren (cursus, PVT, MAP, participatie)",
+        "schaal-af": "Afschalen van B1 naar A2 (art. 32)",
+        "voer-gesprek": "Een voortgangsgesprek vastleggen",
+        "onderteken-pvt": "Ondertekening van de participatieverklaring",
+        "rond-map-af": "Eindgesprek MAP",
+        "ontvang-examenuitslag": "Een examenuitslag van DUO (SS199)",
+        "verleen-vrijstelling": "Vrijstelling door DUO (geheel: SS107)",
+        "verleen-ontheffing": "Ontheffing door DUO (geheel: SS108)",
+        "voldoe": "De inburgeringsplicht is voldaan",
+    },
+)
+
+
+def _verwerkt(code: str) -> Any:
+    return verwerking(VERWERKINGEN[code])
 
 
 def _application(request: Request) -> PipApplication:
@@ -266,6 +296,7 @@ class PipLijst(ApiModel):
 
 
 def _antwoord(response: Response, view: Overzicht) -> Pip:
+    noteer_betrokkene(view["inburgeraar_id"], view["gemeente"])
     response.headers.update(etag(view["versie"]))
     return Pip.model_validate(view)
 
@@ -273,7 +304,12 @@ def _antwoord(response: Response, view: Overzicht) -> Pip:
 # --- Routes ------------------------------------------------------------------------------
 
 
-@router.post("/pips", status_code=201, summary="Een concept-PIP opstellen")
+@router.post(
+    "/pips",
+    status_code=201,
+    summary="Een concept-PIP opstellen",
+    dependencies=[_verwerkt("stel-concept-op")],
+)
 def stel_concept_op(
     body: NieuwConcept, principal: Behandelaar, app: App, response: Response
 ) -> Pip:
@@ -283,7 +319,11 @@ def stel_concept_op(
     return _antwoord(response, view)
 
 
-@router.get("/pips", summary="De PIPs van een inburgeraar in de eigen gemeenten")
+@router.get(
+    "/pips",
+    summary="De PIPs van een inburgeraar in de eigen gemeenten",
+    dependencies=[_verwerkt("zoek-pips")],
+)
 def zoek_pips(
     inburgeraar_id: Annotated[UUID, Query(alias="inburgeraarId")],
     principal: Behandelaar,
@@ -293,12 +333,20 @@ def zoek_pips(
     return PipLijst(pips=[Pip.model_validate(v) for v in views])
 
 
-@router.get("/pips/{pip_id}", summary="Een PIP met termijnen, voortgang en uitslagen")
+@router.get(
+    "/pips/{pip_id}",
+    summary="Een PIP met termijnen, voortgang en uitslagen",
+    dependencies=[_verwerkt("lees-pip")],
+)
 def lees_pip(pip_id: UUID, principal: Behandelaar, app: App, response: Response) -> Pip:
     return _antwoord(response, app.pip(pip_id, gemeenten=principal.gemeenten))
 
 
-@router.put("/pips/{pip_id}/concept", summary="Het concept-PIP wijzigen")
+@router.put(
+    "/pips/{pip_id}/concept",
+    summary="Het concept-PIP wijzigen",
+    dependencies=[_verwerkt("wijzig-concept")],
+)
 def wijzig_concept(
     pip_id: UUID,
     body: Concept,
@@ -316,6 +364,7 @@ def wijzig_concept(
 @router.post(
     "/pips/{pip_id}/vaststellingen",
     summary="Het PIP (opnieuw) vaststellen: een beschikking met dagtekening",
+    dependencies=[_verwerkt("vaststellen")],
 )
 def vaststellen(
     pip_id: UUID,
@@ -334,6 +383,7 @@ def vaststellen(
 @router.post(
     "/pips/{pip_id}/wachten-op-derden",
     summary="Wachten op informatie van derden (verlengt de tien weken)",
+    dependencies=[_verwerkt("wacht-op-derden")],
 )
 def wacht_op_derden(
     pip_id: UUID,
@@ -350,7 +400,9 @@ def wacht_op_derden(
 
 
 @router.post(
-    "/pips/{pip_id}/termijn-verlengingen", summary="Verlenging van de inburgeringstermijn door DUO"
+    "/pips/{pip_id}/termijn-verlengingen",
+    summary="Verlenging van de inburgeringstermijn door DUO",
+    dependencies=[_verwerkt("verleng-termijn")],
 )
 def verleng_termijn(
     pip_id: UUID,
@@ -369,6 +421,7 @@ def verleng_termijn(
 @router.post(
     "/pips/{pip_id}/cursusuren",
     summary="Gevolgde uren registreren (cursus, PVT, MAP, participatie)",
+    dependencies=[_verwerkt("registreer-uren")],
 )
 def registreer_uren(
     pip_id: UUID,
@@ -384,7 +437,11 @@ def registreer_uren(
     return _antwoord(response, view)
 
 
-@router.post("/pips/{pip_id}/afschalingen", summary="Afschalen van B1 naar A2 (art. 32)")
+@router.post(
+    "/pips/{pip_id}/afschalingen",
+    summary="Afschalen van B1 naar A2 (art. 32)",
+    dependencies=[_verwerkt("schaal-af")],
+)
 def schaal_af(
     pip_id: UUID,
     body: Afschaling,
@@ -399,7 +456,11 @@ def schaal_af(
     return _antwoord(response, view)
 
 
-@router.post("/pips/{pip_id}/voortgangsgesprekken", summary="Een voortgangsgesprek vastleggen")
+@router.post(
+    "/pips/{pip_id}/voortgangsgesprekken",
+    summary="Een voortgangsgesprek vastleggen",
+    dependencies=[_verwerkt("voer-gesprek")],
+)
 def voer_gesprek(
     pip_id: UUID,
     body: Voortgangsgesprek,
@@ -415,7 +476,9 @@ def voer_gesprek(
 
 
 @router.post(
-    "/pips/{pip_id}/participatieverklaring", summary="Ondertekening van de participatieverklaring"
+    "/pips/{pip_id}/participatieverklaring",
+    summary="Ondertekening van de participatieverklaring",
+    dependencies=[_verwerkt("onderteken-pvt")],
 )
 def onderteken_pvt(
     pip_id: UUID,
@@ -431,7 +494,11 @@ def onderteken_pvt(
     return _antwoord(response, view)
 
 
-@router.post("/pips/{pip_id}/map-afronding", summary="Eindgesprek MAP")
+@router.post(
+    "/pips/{pip_id}/map-afronding",
+    summary="Eindgesprek MAP",
+    dependencies=[_verwerkt("rond-map-af")],
+)
 def rond_map_af(
     pip_id: UUID,
     body: MapAfronding,
@@ -446,7 +513,11 @@ def rond_map_af(
     return _antwoord(response, view)
 
 
-@router.post("/pips/{pip_id}/examenuitslagen", summary="Een examenuitslag van DUO (SS199)")
+@router.post(
+    "/pips/{pip_id}/examenuitslagen",
+    summary="Een examenuitslag van DUO (SS199)",
+    dependencies=[_verwerkt("ontvang-examenuitslag")],
+)
 def ontvang_examenuitslag(
     pip_id: UUID,
     body: Examenuitslag,
@@ -461,7 +532,11 @@ def ontvang_examenuitslag(
     return _antwoord(response, view)
 
 
-@router.post("/pips/{pip_id}/vrijstellingen", summary="Vrijstelling door DUO (geheel: SS107)")
+@router.post(
+    "/pips/{pip_id}/vrijstellingen",
+    summary="Vrijstelling door DUO (geheel: SS107)",
+    dependencies=[_verwerkt("verleen-vrijstelling")],
+)
 def verleen_vrijstelling(
     pip_id: UUID,
     body: VrijstellingBody,
@@ -476,7 +551,11 @@ def verleen_vrijstelling(
     return _antwoord(response, view)
 
 
-@router.post("/pips/{pip_id}/ontheffingen", summary="Ontheffing door DUO (geheel: SS108)")
+@router.post(
+    "/pips/{pip_id}/ontheffingen",
+    summary="Ontheffing door DUO (geheel: SS108)",
+    dependencies=[_verwerkt("verleen-ontheffing")],
+)
 def verleen_ontheffing(
     pip_id: UUID,
     body: OntheffingBody,
@@ -491,7 +570,11 @@ def verleen_ontheffing(
     return _antwoord(response, view)
 
 
-@router.post("/pips/{pip_id}/voldaan", summary="De inburgeringsplicht is voldaan")
+@router.post(
+    "/pips/{pip_id}/voldaan",
+    summary="De inburgeringsplicht is voldaan",
+    dependencies=[_verwerkt("voldoe")],
+)
 def voldoe(
     pip_id: UUID,
     body: Voldaan,

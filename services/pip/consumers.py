@@ -1,6 +1,7 @@
 """What the PIP service does with other services' events: a finished brede intake opens a
-concept-PIP with the advised leerroute. Translate and dispatch only; the rules live in the
-aggregate."""
+concept-PIP with the advised leerroute; an exam result DUO reported (the DUO service's
+ExamenresultaatOntvangen, after SS199) is registered on the traject. Translate and dispatch
+only; the rules live in the aggregate."""
 
 from __future__ import annotations
 
@@ -11,11 +12,13 @@ from uuid import UUID
 
 from services.berichten import OnleesbaarBericht, vereist
 from services.pip.application import PipApplication
-from services.pip.rules import Doelgroep, Leerroute, TrajectBestaatAl
+from services.pip.domainmodel import traject_id
+from services.pip.rules import Doelgroep, Examenonderdeel, Leerroute, Niveau, TrajectBestaatAl
 
 log = logging.getLogger(__name__)
 
 INTAKE_AFGEROND = "nl.inburgering.intake.intake-afgerond.v1"
+EXAMENRESULTAAT_ONTVANGEN = "nl.inburgering.duo.examenresultaat-ontvangen.v1"
 
 
 class PipPolicy:
@@ -61,3 +64,37 @@ class PipPolicy:
 
 def _datum(iso: str | None) -> dt.date | None:
     return None if iso is None else dt.date.fromisoformat(iso)
+
+
+class DuoExamenPolicy:
+    """DUO's exam result -> ontvang_examenuitslag; the traject then emits TaalniveauBehaald
+    (or KNMBehaald) when complete. A result DUO could not determine ("Geen": absent, fraud)
+    is no uitslag: it stays in the DUO service."""
+
+    def __init__(self, application: PipApplication) -> None:
+        self.application = application
+
+    def handles(self, ce_type: str) -> bool:
+        return ce_type == EXAMENRESULTAAT_ONTVANGEN
+
+    def handle(self, cloudevent: dict[str, Any]) -> None:
+        vereist(cloudevent, "inburgeraarId", "onderdeel", "examendatum", "resultaat")
+        data, gemeente = cloudevent["data"], cloudevent["gemeente"]
+        if data["resultaat"] not in ("Geslaagd", "Gezakt"):
+            log.info("Examenresultaat %s without result: nothing to register", cloudevent["id"])
+            return
+        try:
+            pip_id = traject_id(gemeente, UUID(data["inburgeraarId"]))
+            onderdeel = Examenonderdeel(data["onderdeel"])
+            examendatum = dt.date.fromisoformat(data["examendatum"])
+            niveau = Niveau(data["niveau"]) if data.get("niveau") else None
+        except (KeyError, TypeError, ValueError) as e:
+            raise OnleesbaarBericht(f"{cloudevent['type']} {cloudevent['id']}: {e!r}") from e
+        self.application.ontvang_examenuitslag(
+            pip_id,
+            gemeenten=[gemeente],
+            onderdeel=onderdeel,
+            examendatum=examendatum,
+            behaald=data["resultaat"] == "Geslaagd",
+            niveau=niveau,
+        )

@@ -16,7 +16,7 @@ from eventsourcing.application import Application
 from services.deadlines import DeadlineProjection, Klok
 from services.pip.application import PipApplication
 from services.pip.config import PipSettings
-from services.pip.consumers import PipPolicy
+from services.pip.consumers import DuoExamenPolicy, PipPolicy
 from services.runtime import (
     BackgroundLoop,
     Task,
@@ -29,6 +29,7 @@ from shared.consumer import Consumer, DeadLetters
 
 SERVICE = "pip"
 UPSTREAM = "intake"
+DUO = "duo"  # the DUO service's ExamenresultaatOntvangen
 
 
 def build_application(settings: PipSettings) -> PipApplication:
@@ -50,6 +51,21 @@ def build_consumers(
     ]
 
 
+def build_duo_consumers(
+    settings: PlatformSettings,
+    application: PipApplication,
+    *,
+    duo: Application[UUID] | None = None,
+    dead_letters: DeadLetters | None = None,
+) -> list[Consumer]:
+    """DUO's exam results: Kafka mode the DUO service's topics, embedded its log."""
+    return [
+        choreography_consumer(
+            settings, application, DuoExamenPolicy(application), DUO, duo, dead_letters
+        )
+    ]
+
+
 def build_timers(settings: PlatformSettings, application: PipApplication) -> list[Task]:
     """The deadline projection over the PIP's own log, and the Klok that signals."""
     signaleer = functools.partial(
@@ -64,13 +80,14 @@ def build_worker(settings: PipSettings) -> tuple[PipApplication, BackgroundLoop]
     tasks: list[Task] = [
         relay_task(settings, application),
         *build_consumers(settings, application),
+        *build_duo_consumers(settings, application),
         *build_timers(settings, application),
     ]
     return application, BackgroundLoop(tasks)
 
 
 def main() -> None:
-    serve(PipSettings(platform_mode="kafka"), SERVICE, [UPSTREAM], build_worker)
+    serve(PipSettings(platform_mode="kafka"), SERVICE, [UPSTREAM, DUO], build_worker)
 
 
 if __name__ == "__main__":

@@ -44,12 +44,29 @@ from services.projections.projector import ReadModel, suffix
 from shared.api import ApiModel, Gemeentecode
 from shared.auth import CurrentPrincipal, Principal, Rol
 from shared.clock import current_clock
+from shared.logboek import activiteiten, noteer_betrokkene, verwerking
 
 if TYPE_CHECKING:
     from services.projections.main import Projections
 
 
 router = APIRouter(tags=["Leesmodellen per gemeente"])
+
+# Register of processing activities (Logboek Dataverwerkingen): every route that touches a
+# person's data declares one of these.
+VERWERKINGEN = activiteiten(
+    "projections",
+    "art. 14-16 Wi2021 (regie op de inburgering); art. 6 lid 1 sub e AVG",
+    {
+        "caseload": "De caseload: één regel per inburgeraar",
+        "signalen": "Open signalen per inburgeraar",
+    },
+)
+
+
+def _verwerkt(code: str) -> Any:
+    return verwerking(VERWERKINGEN[code])
+
 
 MAX_PAGINA_GROOTTE = 100
 BEHANDELAARS = (Rol.KLANTREGISSEUR, Rol.TEAMLEIDER)
@@ -129,6 +146,11 @@ class CaseloadRegel(ApiModel):
     laatste_voortgangsgesprek: dt.date | None
     ontzorging_status: OntzorgingStatus | None
     einde_ontzorgingsperiode: dt.date | None
+    persoonsgegevens_verwijderd: bool = Field(
+        False,
+        description="The person's data is forgotten (art. 17 AVG): naam is null for good; "
+        "the facts (route, dates, levels) remain",
+    )
 
 
 class Caseload(ApiModel):
@@ -295,6 +317,7 @@ CASELOAD_SORTEERVELDEN = {
 
 
 def _caseload_regel(rij: model.CaseloadRij) -> CaseloadRegel:
+    noteer_betrokkene(rij.inburgeraar_id, rij.gemeente)
     deadline = rij.volgende_deadline
     return CaseloadRegel(
         inburgeraar_id=rij.inburgeraar_id,
@@ -321,6 +344,7 @@ def _caseload_regel(rij: model.CaseloadRij) -> CaseloadRegel:
         if rij.ontzorging_status
         else None,
         einde_ontzorgingsperiode=_datum(rij.einde_ontzorgingsperiode),
+        persoonsgegevens_verwijderd=rij.vergeten_op is not None,
     )
 
 
@@ -329,6 +353,7 @@ def _caseload_regel(rij: model.CaseloadRij) -> CaseloadRegel:
     response_model=Caseload,
     responses=VOORTGANG,
     summary="De caseload: één regel per inburgeraar, met status, deadlines en ontzorging",
+    dependencies=[_verwerkt("caseload")],
 )
 def caseload(
     request: Request,
@@ -401,6 +426,7 @@ SIGNAAL_SORTEERVELDEN = {
     response_model=Signalen,
     responses=VOORTGANG,
     summary="Open signalen: PIP te laat, termijn loopt af, geen voortgang, ontzorging voorbij",
+    dependencies=[_verwerkt("signalen")],
 )
 def signalen(
     request: Request,
@@ -437,6 +463,8 @@ def signalen(
     )
     geordend = model.sorteer_signalen(gevonden, sortering)
     begin = (pagina - 1) * pagina_grootte
+    for s in geordend[begin : begin + pagina_grootte]:
+        noteer_betrokkene(s.inburgeraar_id, s.gemeente)
     return Signalen(
         signalen=[
             SignaalRegel(

@@ -12,6 +12,11 @@ once (the Projector drops a second delivery of the same `source` + `id`):
   sequence, so the archive numbers them 1, 2, 3, ... in the order it received them; within
   one partition of the regional topic that is the partition's order. A rebuild numbers anew.
 
+Personal-data fields are archived as published: encrypted per person (shared/crypto.py). The
+gemeente feed hands them on encrypted while the person's key exists (the gemeente's own
+integrator decrypts with the gemeente's key store) and as null, listed in `data.verwijderd`,
+once the person is forgotten; the archive itself is never rewritten.
+
 Nothing is ever renumbered or reordered: an event that cannot be placed (no valid sequence, a
 position already taken by another event, an unknown source) is logged as an error and left
 out, as a consumer dead-letters what it cannot handle.
@@ -40,7 +45,9 @@ from kafka import TopicPartition
 from services.projections.projector import Generations, ReadModel, suffix
 from shared.cloudevents import TYPE_PREFIX, service_of_type
 from shared.consumer import KafkaSource, Positions, Received
+from shared.crypto import verwijder_data
 from shared.gemeenten import is_gemeentecode
+from shared.keystore import Sleutelkluis, kluis_bij_store
 from shared.regional import REGIONAL_SERVICE, SERVICES
 from shared.sqlstore import Tx
 
@@ -208,7 +215,20 @@ def gemeente_page(
 ) -> Page:
     """The gemeente's events of `service` at positions >= `vanaf`, in order."""
     where = "gemeente = ? AND service = ?"
-    return _page(generations, FEED_GEMEENTE, where, (gemeente, service), vanaf, limit)
+    page = _page(generations, FEED_GEMEENTE, where, (gemeente, service), vanaf, limit)
+    if not any('"versleuteld"' in entry.cloudevent for entry in page.entries):
+        return page
+    kluis = kluis_bij_store(generations.store)
+    return Page([_zonder_vergeten(kluis, entry) for entry in page.entries], page.head)
+
+
+def _zonder_vergeten(kluis: Sleutelkluis, entry: Entry) -> Entry:
+    """Personal fields stay as archived (encrypted) while the person's key exists; once it
+    is destroyed they read null, named in `data.verwijderd` (shared/crypto.py)."""
+    if '"versleuteld"' not in entry.cloudevent:
+        return entry
+    cloudevent = verwijder_data(kluis, json.loads(entry.cloudevent))
+    return Entry(entry.position, entry.type, _text(cloudevent))
 
 
 def regio_page(generations: Generations, regio: str, vanaf: int, limit: int) -> Page:

@@ -80,7 +80,12 @@ INTAKE_BEZIG = frozenset(
     }
 )
 EVENTS_PER_SERVICE: dict[str, tuple[str, ...]] = {
-    "intake": ("InburgeraarGeregistreerd", "IntakeAfgerond", *sorted(INTAKE_BEZIG)),
+    "intake": (
+        "InburgeraarGeregistreerd",
+        "IntakeAfgerond",
+        "PersoonsgegevensVergeten",
+        *sorted(INTAKE_BEZIG),
+    ),
     "pip": (
         "PIPOpgesteld",
         "ConceptPIPGewijzigd",
@@ -150,6 +155,11 @@ def _d(iso: str | None) -> dt.date | None:
 
 
 Regel = Callable[[Feiten, Mapping[str, Any]], None]
+
+
+def _vergeten(f: Feiten, data: Mapping[str, Any]) -> None:
+    # The person's key is destroyed: personal columns stay empty, now and on every rebuild.
+    _set(f, "vergeten_op", _datum(data.get("datum")))
 
 
 def _geregistreerd(f: Feiten, data: Mapping[str, Any]) -> None:
@@ -278,6 +288,7 @@ def _stap(key: str, veld: str) -> Regel:
 
 REGELS: dict[str, Regel] = {
     "InburgeraarGeregistreerd": _geregistreerd,
+    "PersoonsgegevensVergeten": _vergeten,
     **dict.fromkeys(INTAKE_BEZIG, _intake_bezig),
     "IntakegesprekGevoerd": _intakegesprek,
     "LeerrouteGeadviseerd": _leerroute_geadviseerd,
@@ -505,6 +516,8 @@ class PersoonModel(ABC):
 
     name: str
     events: ClassVar[frozenset[str]]
+    # Personal fields (the caseload's naam) arrive decrypted, null once forgotten.
+    ontsleutelt: ClassVar[bool] = True
     # (table base name, CREATE TABLE column list) of the tables the model writes.
     schema: ClassVar[tuple[tuple[str, str], ...]]
     indexes: ClassVar[tuple[tuple[str, str], ...]] = ()
@@ -620,7 +633,7 @@ CASELOAD_COLUMNS = (
     "leerroute_vastgesteld INTEGER NOT NULL, niveau TEXT, datum_start TEXT, "
     "uiterste_datum_pip TEXT, pip_open_tot TEXT, pip_dagtekening TEXT, termijn_einde TEXT, "
     "laatste_voortgangsgesprek TEXT, ontzorging_status TEXT, einde_ontzorgingsperiode TEXT, "
-    "deadline_soort TEXT, deadline_datum TEXT, feiten TEXT NOT NULL, "
+    "deadline_soort TEXT, deadline_datum TEXT, feiten TEXT NOT NULL, vergeten_op TEXT, "
     "PRIMARY KEY (gemeente, inburgeraar_id)"
 )
 
@@ -657,6 +670,8 @@ class Caseload(PersoonModel):
         naam = feiten.pop("_naam", None)
         if event == "InburgeraarGeregistreerd" and isinstance(data.get("naam"), str):
             naam = data["naam"]
+        if feiten.get("vergeten_op"):
+            naam = None
         route, vastgesteld = leerroute(feiten)
         deadline = volgende_deadline(feiten)
         uiterste = uiterste_datum_pip(feiten)
@@ -685,6 +700,7 @@ class Caseload(PersoonModel):
                 "deadline_soort": deadline and deadline[0].value,
                 "deadline_datum": deadline and deadline[1],
                 "feiten": _json(feiten),
+                "vergeten_op": feiten.get("vergeten_op"),
             },
         )
 
@@ -921,13 +937,14 @@ class CaseloadRij:
     laatste_voortgangsgesprek: str | None
     ontzorging_status: str | None
     einde_ontzorgingsperiode: str | None
+    vergeten_op: str | None = None
 
 
 CASELOAD_SELECT = (
     "inburgeraar_id, gemeente, naam, doelgroep, klantregisseur, status, leerroute, "
     "leerroute_vastgesteld, niveau, datum_start, uiterste_datum_pip, pip_open_tot, "
     "pip_dagtekening, deadline_soort, deadline_datum, termijn_einde, laatste_voortgangsgesprek, "
-    "ontzorging_status, einde_ontzorgingsperiode"
+    "ontzorging_status, einde_ontzorgingsperiode, vergeten_op"
 )
 
 
@@ -971,7 +988,7 @@ def caseload(
 def _caseload_rij(row: Row, vandaag: dt.date) -> CaseloadRij:
     (inburgeraar_id, gemeente, naam, doelgroep_, klantregisseur, status_, route, vastgesteld,
      niveau, start, uiterste, open_tot, dagtekening, deadline_soort, deadline_datum, einde,
-     gesprek, ontzorging, einde_periode) = row  # fmt: skip
+     gesprek, ontzorging, einde_periode, vergeten_op) = row  # fmt: skip
     return CaseloadRij(
         inburgeraar_id=inburgeraar_id,
         gemeente=gemeente,
@@ -991,6 +1008,7 @@ def _caseload_rij(row: Row, vandaag: dt.date) -> CaseloadRij:
         laatste_voortgangsgesprek=gesprek,
         ontzorging_status=ontzorging,
         einde_ontzorgingsperiode=einde_periode,
+        vergeten_op=vergeten_op,
     )
 
 

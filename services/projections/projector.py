@@ -14,6 +14,8 @@ from contextlib import contextmanager
 from typing import Any, Protocol
 
 from shared.consumer import EventSource, Received
+from shared.crypto import ontsleutel_data, transcoder
+from shared.keystore import kluis_bij_store
 from shared.sqlstore import SQLStore, Tx, identifier
 
 
@@ -31,7 +33,9 @@ class ReadModel(Protocol):
     def handles(self, ce_type: str) -> bool: ...
 
     def apply(self, tx: Tx, cloudevent: dict[str, Any], suffix: str) -> None:
-        """Change the tables for one event; called once per event (duplicates filtered)."""
+        """Change the tables for one event; called once per event (duplicates filtered).
+        Personal fields arrive encrypted (shared/crypto.py), or decrypted when the model has
+        a true class attribute `ontsleutelt`."""
 
 
 BOOKKEEPING = (
@@ -113,6 +117,8 @@ class Projector:
         self._positions = self.generations.positions(model.name, self.generation)
         # Fault-injection point for tests: after each applied event, inside the transaction.
         self._on_applied = on_applied
+        # Models that set `ontsleutelt` get personal fields decrypted (null once forgotten).
+        self.kluis = kluis_bij_store(store)
 
     def position(self, source: str) -> int:
         return self._positions.get(source, 0)
@@ -163,6 +169,8 @@ class Projector:
                 and self.model.handles(cloudevent["type"])
                 and self._first_time(tx, cloudevent)
             ):
+                if getattr(self.model, "ontsleutelt", False):
+                    cloudevent = ontsleutel_data(self.kluis, cloudevent, transcoder())
                 self.model.apply(tx, cloudevent, suffix_)
                 if self._on_applied:
                     self._on_applied(item.tracking.notification_id)

@@ -524,7 +524,7 @@ def sample(annotation: Any) -> Any:
     origin, args = typing.get_origin(annotation), typing.get_args(annotation)
     if origin is Annotated:
         if {"format": "date"} in annotation.__metadata__:
-            return "2026-01-05"
+            return "1991-03-14"  # a business date, unlike the registration time's date
         return sample(args[0])
     if origin is typing.Union or origin is types.UnionType:
         return sample(next(a for a in args if a is not type(None)))
@@ -545,7 +545,7 @@ def sample(annotation: Any) -> Any:
         return annotation(**{f.name: sample(hints[f.name]) for f in dataclasses.fields(annotation)})
     values: dict[Any, Any] = {
         str: "tekst", bool: True, int: 7, float: 1.5, Decimal: Decimal("12.50"),
-        dt.date: D(2026, 1, 5), dt.datetime: dt.datetime(2026, 1, 5, 9, tzinfo=dt.UTC),
+        dt.date: D(1991, 3, 14), dt.datetime: dt.datetime(2026, 1, 5, 9, tzinfo=dt.UTC),
         uuid.UUID: uuid.UUID("8a3c7d0e-5f6b-4a1c-9d2e-3b4f5a6c7d8e"),
     }  # fmt: skip
     return values[annotation]

@@ -400,6 +400,7 @@ def test_the_pseudonym_key_is_required_in_production() -> None:
     production: dict[str, Any] = {
         "environment": "production",
         "jwt_secret": "x" * 32,
+        "logboek_sleutel": "l" * 32,
         "gemeenten": [BINNEN],
     }
     with pytest.raises(ValidationError, match="PSEUDONYM_KEY"):

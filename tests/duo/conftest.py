@@ -12,16 +12,37 @@ from openapi_core.testing import MockRequest, MockResponse
 from starlette.testclient import TestClient
 
 from services.duo.client import DuoClient, DuoClientSettings
-from services.duo.simulator import BASISPAD, EXAMEN_SPEC, PIP_SPEC, DuoSimulator, create_app, spec
+from services.duo.simulator import (
+    BASISPAD,
+    EXAMEN_SPEC,
+    INBURGERINGSPLICHT_SPEC,
+    LEERBAARHEIDSTOETS_SPEC,
+    MAP_PVT_SPEC,
+    PIP_SPEC,
+    DuoSimulator,
+    create_app,
+    spec,
+)
 
 GEMEENTE = "GM0222"
 GEMEENTE_OIN = "00000001001589623000"
 
 
 def _spec_en_patroon(path: str) -> tuple[Path, str]:
-    if path.endswith("/examens/resultaten"):
-        return EXAMEN_SPEC, "/personen/{bsn}/examens/resultaten"
-    return PIP_SPEC, "/personen/{bsn}/PIP"
+    """Which of DUO's OpenAPI files and which path pattern a request is for; a path no spec
+    has fails the test."""
+    for spec_path, patroon in (
+        (EXAMEN_SPEC, "/personen/{bsn}/examens/resultaten"),
+        (INBURGERINGSPLICHT_SPEC, "/personen/{bsn}/inburgeringsplicht"),
+        (INBURGERINGSPLICHT_SPEC, "/personen/{bsn}/doelgroep"),
+        (LEERBAARHEIDSTOETS_SPEC, "/personen/{bsn}/lbt/resultaten"),
+        (MAP_PVT_SPEC, "/personen/{bsn}/map"),
+        (MAP_PVT_SPEC, "/personen/{bsn}/pvt"),
+        (PIP_SPEC, "/personen/{bsn}/PIP"),
+    ):
+        if path.endswith(patroon.removeprefix("/personen/{bsn}")):
+            return spec_path, patroon
+    raise AssertionError(f"{path} is in none of DUO's specs")
 
 
 def _mock_request(request: httpx.Request) -> MockRequest:

@@ -7,22 +7,14 @@ import datetime as dt
 import socket
 import subprocess
 import sys
-from types import SimpleNamespace
 
 import httpx
 import pytest
 from starlette.testclient import TestClient
 
 from services.duo.client import DuoClient, DuoClientSettings, DuoFout, DuoOnbereikbaar, PIPMelding
+from services.duo.regels import DuoContext, DuoRegelsOvertreden
 from services.duo.simulator import DuoSimulator, Persoon
-from services.pip.rules import (
-    Doelgroep,
-    Examenonderdeel,
-    GeschatteIntensiteitNietToegestaan,
-    Leerroute,
-    Niveau,
-    NiveauA2BijOnderwijsroute,
-)
 from tests.duo.conftest import GEMEENTE, GEMEENTE_OIN, DuoContract, Storing
 
 pytestmark = pytest.mark.duo
@@ -35,11 +27,10 @@ def melding(**wijziging: object) -> PIPMelding:
         "gemeente": GEMEENTE,
         "bsn": BSN,
         "dagtekening": dt.date(2026, 3, 2),
-        "leerroute": Leerroute.B1,
-        "niveau": Niveau.B1,
+        "leerroute": "b1",
+        "niveau": "B1",
         "geschatte_intensiteit": 600,
-        "is_eerste_pip": True,
-        "doelgroep": Doelgroep.ASIELSTATUSHOUDER,
+        "context": DuoContext(asielmigrant=True),
     }
     velden.update(wijziging)
     return PIPMelding(**velden)  # type: ignore[arg-type]
@@ -50,16 +41,20 @@ def test_een_vastgestelde_pip_wordt_bij_duo_geregistreerd(
 ) -> None:
     """DUO PIP API: POST /personen/{bsn}/PIP with bron, doel, berichtId -> 201."""
     duo.ken_persoon(BSN, Persoon(dt.date(2026, 1, 5), dt.date(2026, 1, 5), asielmigrant=True))
-    event = SimpleNamespace(
-        dagtekening="2026-03-02",
-        leerroute="b1",
-        niveau="B1",
-        geschatte_intensiteit=600,
-        is_eerste_pip=True,
-        doelgroep="asielstatushouder",
-    )
+    data = {
+        "dagtekening": "2026-03-02",
+        "leerroute": "b1",
+        "niveau": "B1",
+        "geschatteIntensiteit": 600,
+        "isEerstePip": True,
+        "doelgroep": "asielstatushouder",
+    }
 
-    client.meld_pip(PIPMelding.uit_pip_vastgesteld(event, gemeente=GEMEENTE, bsn=BSN))
+    client.meld_pip(
+        PIPMelding.uit_pip_vastgesteld(
+            data, gemeente=GEMEENTE, bsn=BSN, context=DuoContext(asielmigrant=True)
+        )
+    )
 
     assert duo.pips[BSN] == [
         {
@@ -78,22 +73,80 @@ def test_a2_met_onderwijsroute_verlaat_het_platform_niet(
     client: DuoClient, duo: DuoSimulator, contract: DuoContract
 ) -> None:
     """DUO README, Niveau: A2 never with the onderwijsroute; refused before sending."""
-    with pytest.raises(NiveauA2BijOnderwijsroute) as fout:
-        client.meld_pip(
-            melding(leerroute=Leerroute.ONDERWIJS, niveau=Niveau.A2, geschatte_intensiteit=None)
-        )
+    with pytest.raises(DuoRegelsOvertreden) as fout:
+        client.meld_pip(melding(leerroute="onderwijs", niveau="A2", geschatte_intensiteit=None))
 
-    assert "onderwijsroute" in str(fout.value)
-    assert fout.value.bron is not None and "Niveau" in fout.value.bron
+    assert "Niveau A2 mag niet in combinatie met de onderwijsroute" in str(fout.value)
+    assert fout.value.ontbrekend == ["niveau.onderwijsroute"]
+    assert fout.value.bron == "DUO README: Het aanleveren van een PIP"
     assert duo.ontvangen == [] and contract.verzoeken == 0
 
 
-def test_geschatte_intensiteit_buiten_asiel_verlaat_het_platform_niet(
-    client: DuoClient, duo: DuoSimulator
+BREUKEN = [
+    ("B1 with the Z-route", {"leerroute": "z", "geschatte_intensiteit": None}, "niveau.z-route"),
+    ("A2 in the B1-route on a first PIP", {"niveau": "A2"}, "niveau.eerste-pip"),
+    (
+        "geschatte intensiteit outside the asylum group",
+        {"context": DuoContext(asielmigrant=False)},
+        "geschatte-intensiteit",
+    ),
+    (
+        "geschatte intensiteit in the onderwijsroute",
+        {"leerroute": "onderwijs"},
+        "geschatte-intensiteit",
+    ),
+    (
+        "dagtekening before the start of the obligation",
+        {"context": DuoContext(start_inburgeringsplicht=dt.date(2026, 4, 1))},
+        "dagtekening.start",
+    ),
+    (
+        "dagtekening before the vestiging",
+        {"context": DuoContext(vestigingsdatum=dt.date(2026, 3, 3))},
+        "dagtekening.vestiging",
+    ),
+    (
+        "dagtekening before the initial PIP's",
+        {"context": DuoContext(eerdere_dagtekeningen=(dt.date(2026, 3, 5),))},
+        "dagtekening.eerdere-pip",
+    ),
+    ("a level DUO does not know", {"niveau": "C1"}, "niveau.waarde"),
+]
+
+
+@pytest.mark.parametrize(("geval", "wijziging", "regel"), BREUKEN, ids=[b[0] for b in BREUKEN])
+def test_elke_duo_regel_houdt_de_pip_binnen(
+    client: DuoClient,
+    duo: DuoSimulator,
+    contract: DuoContract,
+    geval: str,
+    wijziging: dict[str, object],
+    regel: str,
 ) -> None:
-    """DUO README, Geschatte intensiteit B1 route: only B1-route and asielmigranten."""
-    with pytest.raises(GeschatteIntensiteitNietToegestaan):
-        client.meld_pip(melding(doelgroep=Doelgroep.GEZINSMIGRANT))
+    """DUO README, "Het aanleveren van een PIP" (Datum dagtekening, Niveau, Geschatte
+    intensiteit B1 route): each rule refuses the PIP before it leaves; DUO sees nothing."""
+    with pytest.raises(DuoRegelsOvertreden) as fout:
+        client.meld_pip(melding(**wijziging))
+    assert regel in fout.value.ontbrekend
+    assert duo.ontvangen == [] and contract.verzoeken == 0
+
+
+def test_alle_overtredingen_tegelijk(client: DuoClient, duo: DuoSimulator) -> None:
+    """Every broken rule is named at once, so the klantregisseur fixes them in one go."""
+    with pytest.raises(DuoRegelsOvertreden) as fout:
+        client.meld_pip(
+            melding(
+                leerroute="z",
+                context=DuoContext(
+                    start_inburgeringsplicht=dt.date(2026, 4, 1), asielmigrant=False
+                ),
+            )
+        )
+    assert fout.value.ontbrekend == [
+        "dagtekening.start",
+        "niveau.z-route",
+        "geschatte-intensiteit",
+    ]
     assert duo.ontvangen == []
 
 
@@ -175,9 +228,9 @@ def test_examenresultaten_worden_opgehaald(
     )
     resultaten = client.examenresultaten(GEMEENTE, BSN)
     assert [(r.onderdeel, r.niveau, r.geslaagd) for r in resultaten] == [
-        (Examenonderdeel.LEZEN, Niveau.B1, True),
-        (Examenonderdeel.KNM, None, True),
-        (Examenonderdeel.SPREKEN, Niveau.B1, False),
+        ("lezen", "B1", True),
+        ("knm", None, True),
+        ("spreken", "B1", False),
     ]
     assert resultaten[2].reden_geen_resultaat == "Absent"
     assert contract.antwoorden == 1

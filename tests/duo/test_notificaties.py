@@ -61,7 +61,11 @@ class Duo:
         content_type: str = "application/json",
         spec_geldig: bool = True,
     ) -> Any:
-        gegeven = {"bron": bron, "doel": doel, "berichtId": bericht_id or str(uuid.uuid4())}
+        gegeven = {
+            "bron": bron,
+            "doel": doel,
+            "berichtId": str(uuid.uuid4()) if bericht_id is None else (bericht_id or None),
+        }
         headers = {k: v for k, v in gegeven.items() if v is not None}
         raw = body if isinstance(body, bytes) else json.dumps(body).encode()
         mock = als_mock(headers, raw, content_type)
@@ -136,7 +140,7 @@ def test_ss139_is_stored_for_the_gemeente_of_the_doel_oin_and_names_what_registr
     assert stored["gemeente"] == "GM0222"
     assert stored["gebeurtenis_id"] == "SS139"
     assert stored["bsn"] == BSN
-    assert stored["status"] == "opgeslagen_niet_verwerkt"
+    assert stored["status"] == "inburgeringsplicht_op_te_halen"
     assert {"naam", "geboortedatum", "doelgroep"} <= set(stored["ontbrekend"])
     assert "Inburgeringsplicht" in stored["op_te_halen_bij"]
 
@@ -174,11 +178,19 @@ def test_ss199_is_marked_as_an_exam_result_to_fetch(duo_bron: Duo, duo_app: Test
 def test_every_gebeurtenis_known_or_not_is_stored_and_acknowledged(
     duo_bron: Duo, duo_app: TestClient, code: str
 ) -> None:
-    """Gebeurtenissen.md: none of these is wired to a command yet, so each is kept, with the
-    command it should become, until it is."""
+    """Gebeurtenissen.md: the obligation codes wait for DUO's Inburgeringsplicht API (the DUO
+    worker fetches it); the others have no command in the domain yet, so each is kept, with
+    the command it should become, as a visible "te verwerken" item."""
     assert duo_bron.stuur(notificatie(code)).status_code == 201
     stored = lees(duo_app, notificatie(code))
-    assert stored["status"] == "opgeslagen_niet_verwerkt"
+    verwacht = {
+        "SS101": "inburgeringsplicht_op_te_halen",
+        "SS128": "inburgeringsplicht_op_te_halen",
+        "SS120": "inburgeringsplicht_op_te_halen",
+        "SS121": "inburgeringsplicht_op_te_halen",
+        "SS131": "leerbaarheidstoets_op_te_halen",
+    }
+    assert stored["status"] == verwacht.get(code, "opgeslagen_niet_verwerkt")
     assert stored["opdracht"]
     assert (code in AFHANDELINGEN) == bool(stored["ontbrekend"])
 
@@ -237,6 +249,19 @@ MALFORMED: list[tuple[str, dict[str, Any]]] = [
     ("vNummer too large", {"body": notificatie(vNummer=10000000000)}),
     ("moment without offset", {"body": notificatie(registratieDatumTijd="2026-01-05T09:00:00")}),
     ("a date is no moment", {"body": notificatie(registratieDatumTijd="2026-01-05")}),
+    ("no berichtId header", {"bericht_id": ""}),
+    ("doel of 19 characters", {"doel": DOEL_OIN[:-1]}),
+    ("bron of 21 characters", {"bron": DUO_OIN + "0"}),
+    ("empty body", {"body": b""}),
+    ("body is a JSON array", {"body": [notificatie()]}),
+    ("body is JSON null", {"body": b"null"}),
+    ("gebeurtenisId empty", {"body": notificatie("")}),
+    ("gebeurtenisId a number", {"body": notificatie(gebeurtenisId=139)}),
+    ("bsn with letters", {"body": notificatie(bsn="99999365a")}),
+    ("vNummer negative", {"body": notificatie(vNummer=-1)}),
+    ("vNummer as a string", {"body": notificatie(vNummer="1234567890")}),
+    ("registratieDatumTijd not a moment", {"body": notificatie(registratieDatumTijd="gisteren")}),
+    ("registratieDatumTijd a number", {"body": notificatie(registratieDatumTijd=1767600000)}),
 ]
 
 
@@ -298,6 +323,7 @@ def test_production_requires_the_oins(missing: str) -> None:
             environment="production",
             jwt_secret="s",
             pseudonym_key="k",
+            logboek_sleutel="l",
             gemeenten=["GM0222"],
             **values,
         )

@@ -18,6 +18,7 @@ SECRETS = {
     "JWT_SECRET": "x" * 32,
     "BSN_INDEX_SLEUTEL": "y" * 32,
     "PSEUDONYM_KEY": "z" * 32,
+    "LOGBOEK_SLEUTEL": "l" * 32,
     "POSTGRES_PASSWORD": "pw",
     "APP_DB_PASSWORD": "pw",
     "GEMEENTEN": "GM0222,GM0197",
@@ -141,7 +142,13 @@ def test_the_production_environment_of_compose_is_accepted_and_needs_every_secre
     assert settings.jwt_secret is not None
     assert settings.jwt_secret.get_secret_value() == SECRETS["JWT_SECRET"]
     assert settings.gemeenten == ["GM0222", "GM0197"]
-    for secret in ("JWT_SECRET", "BSN_INDEX_SLEUTEL", "PSEUDONYM_KEY", "GEMEENTEN"):
+    for secret in (
+        "JWT_SECRET",
+        "BSN_INDEX_SLEUTEL",
+        "PSEUDONYM_KEY",
+        "LOGBOEK_SLEUTEL",
+        "GEMEENTEN",
+    ):
         with monkeypatch.context() as m:
             m.delenv(secret)
             with pytest.raises(ValidationError, match=secret):
