@@ -202,12 +202,9 @@ def create_app(simulator: DuoSimulator | None = None) -> FastAPI:
 
     @router.post("/personen/{bsn}/PIP")
     async def post_pip(bsn: str, request: Request) -> Response:
-        ok, bericht_id = await conform(request, PIP_SPEC, "/personen/{bsn}/PIP", bsn)
-        if sim.storingen > 0:
-            sim.storingen -= 1
-            return antwoord(503, bericht_id)
-        if not ok:
-            return antwoord(400, bericht_id)
+        bericht_id, fout = await binnenkomst(request, PIP_SPEC, "/personen/{bsn}/PIP", bsn)
+        if fout is not None:
+            return fout
         if request.headers["doel"] != DUO_OIN:
             return antwoord(403, bericht_id, [{"fouttekst": "Het doel OIN is niet DUO"}])
         pip = json.loads(await request.body())
@@ -235,14 +232,24 @@ def create_app(simulator: DuoSimulator | None = None) -> FastAPI:
             return True
         return False
 
+    async def binnenkomst(
+        request: Request, spec_path: Path, pattern: str, bsn: str
+    ) -> tuple[str | None, Response | None]:
+        """DUO's answer before any content: 503 while a storing lasts, 400 for a request
+        that breaks DUO's spec; None when the request may be handled."""
+        ok, bericht_id = await conform(request, spec_path, pattern, bsn)
+        if await storing():
+            return bericht_id, antwoord(503, bericht_id)
+        if not ok:
+            return bericht_id, antwoord(400, bericht_id)
+        return bericht_id, None
+
     @router.get("/personen/{bsn}/inburgeringsplicht")
     async def get_inburgeringsplicht(bsn: str, request: Request) -> Response:
         pattern = "/personen/{bsn}/inburgeringsplicht"
-        ok, bericht_id = await conform(request, INBURGERINGSPLICHT_SPEC, pattern, bsn)
-        if await storing():
-            return antwoord(503, bericht_id)
-        if not ok:
-            return antwoord(400, bericht_id)
+        bericht_id, fout = await binnenkomst(request, INBURGERINGSPLICHT_SPEC, pattern, bsn)
+        if fout is not None:
+            return fout
         persoon = sim.personen.get(bsn)
         if persoon is None or persoon.start_inburgeringsplicht is None:
             return antwoord(404, bericht_id)
@@ -255,11 +262,9 @@ def create_app(simulator: DuoSimulator | None = None) -> FastAPI:
     @router.get("/personen/{bsn}/doelgroep")
     async def get_doelgroep(bsn: str, request: Request) -> Response:
         pattern = "/personen/{bsn}/doelgroep"
-        ok, bericht_id = await conform(request, INBURGERINGSPLICHT_SPEC, pattern, bsn)
-        if await storing():
-            return antwoord(503, bericht_id)
-        if not ok:
-            return antwoord(400, bericht_id)
+        bericht_id, fout = await binnenkomst(request, INBURGERINGSPLICHT_SPEC, pattern, bsn)
+        if fout is not None:
+            return fout
         persoon = sim.personen.get(bsn)
         if persoon is None or persoon.asielmigrant is None:
             return antwoord(404, bericht_id)
@@ -294,11 +299,9 @@ def create_app(simulator: DuoSimulator | None = None) -> FastAPI:
     @router.get("/personen/{bsn}/lbt/resultaten")
     async def get_lbt_resultaten(bsn: str, request: Request) -> Response:
         pattern = "/personen/{bsn}/lbt/resultaten"
-        ok, bericht_id = await conform(request, LEERBAARHEIDSTOETS_SPEC, pattern, bsn)
-        if await storing():
-            return antwoord(503, bericht_id)
-        if not ok:
-            return antwoord(400, bericht_id)
+        bericht_id, fout = await binnenkomst(request, LEERBAARHEIDSTOETS_SPEC, pattern, bsn)
+        if fout is not None:
+            return fout
         if bsn not in sim.lbt_resultaten:
             return antwoord(404, bericht_id)
         return antwoord(200, bericht_id, sim.lbt_resultaten[bsn])
@@ -306,11 +309,9 @@ def create_app(simulator: DuoSimulator | None = None) -> FastAPI:
     @router.get("/personen/{bsn}/examens/resultaten")
     async def get_examenresultaten(bsn: str, request: Request) -> Response:
         pattern = "/personen/{bsn}/examens/resultaten"
-        ok, bericht_id = await conform(request, EXAMEN_SPEC, pattern, bsn)
-        if await storing():
-            return antwoord(503, bericht_id)
-        if not ok:
-            return antwoord(400, bericht_id)
+        bericht_id, fout = await binnenkomst(request, EXAMEN_SPEC, pattern, bsn)
+        if fout is not None:
+            return fout
         if bsn not in sim.examenresultaten:
             return antwoord(404, bericht_id)
         return antwoord(200, bericht_id, sim.examenresultaten[bsn])

@@ -449,7 +449,7 @@ def test_een_ss139_die_duo_niet_kent_wacht_zichtbaar_op_een_mens(
     assert all("bsn" not in i for i in items)
 
 
-def bis(keten: Keten, gelukt: Callable[[], bool], seconden: float = 60) -> None:
+def bis(keten: Keten, gelukt: Callable[[], bool], seconden: float = 120) -> None:
     """Rounds of the workers' tasks until `gelukt`, within a deadline (Kafka delivers when
     it delivers: poll, never sleep)."""
     deadline = time.monotonic() + seconden

@@ -60,7 +60,8 @@ class Cluster:
     def kafka_bootstrap_servers(self) -> str:
         return f"127.0.0.1:{self.kafka_port}"
 
-    def _script(self, name: str, command: str) -> None:
+    def script(self, name: str, command: str) -> str:
+        """Run one of deploy/scripts for this cluster; its standard output."""
         env = os.environ | {
             "RUN_DIR": str(self.run_dir),
             "PGPORT": str(self.pg_port),
@@ -76,12 +77,13 @@ class Cluster:
         )
         if done.returncode != 0:
             raise RuntimeError(f"{name} {command} failed:\n{done.stdout}\n{done.stderr}")
+        return done.stdout
 
     def start_postgres(self) -> None:
-        self._script("postgres.sh", "up")
+        self.script("postgres.sh", "up")
 
     def start_kafka(self) -> None:
-        self._script("kafka.sh", "up")
+        self.script("kafka.sh", "up")
 
     def kafka_pid(self) -> int:
         return int((self.run_dir / "kafka" / "kafka.pid").read_text().strip())

@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.faults.cluster import Cluster
+
 pytestmark = pytest.mark.foundation
 
 REPO = Path(__file__).resolve().parents[2]
@@ -100,23 +102,21 @@ def test_kafka_script_names_the_missing_java(tmp_path: Path) -> None:
     assert "'java' not found" in result.stderr
 
 
-@pytest.mark.kafka
-@pytest.mark.postgres
-def test_starting_the_services_while_they_run_changes_nothing(
-    kafka_bootstrap_servers: str, database_url: str
-) -> None:
-    """`make services-up` twice: the second run finds both answering and starts nothing."""
-    if "KAFKA_BOOTSTRAP_SERVERS" not in os.environ:
-        pytest.skip("the services come from testcontainers here, not from deploy/scripts")
-    for script, expected in (("kafka.sh", "already running"), ("postgres.sh", "already running")):
-        result = subprocess.run(
-            ["bash", str(REPO / "deploy/scripts" / script), "up"],
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        assert result.returncode == 0, result.stderr
-        assert expected in result.stdout
+def test_starting_the_services_while_they_run_changes_nothing() -> None:
+    """`make services-up` twice: the second run finds both answering and starts nothing.
+    On a cluster of its own (free ports, its own run dir), so it runs wherever the
+    scripts can start PostgreSQL and Kafka, whatever else serves the other tests."""
+    cluster = Cluster.create()
+    try:
+        cluster.start_postgres()
+        cluster.start_kafka()
+        pids = (cluster.postgres_pid(), cluster.kafka_pid())
+        for script in ("postgres.sh", "kafka.sh"):
+            assert "already running" in cluster.script(script, "up")
+        assert (cluster.postgres_pid(), cluster.kafka_pid()) == pids
+    finally:
+        cluster.stop()
+        shutil.rmtree(cluster.run_dir, ignore_errors=True)
 
 
 def test_the_production_environment_of_compose_is_accepted_and_needs_every_secret(
