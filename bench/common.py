@@ -69,9 +69,9 @@ _TOPIC_USERS = (
     "shared.topics",
     "shared.relay",
     "shared.regional",
-    "services.runtime",
+    "shared.runtime",
     "services.projections.main",
-    "services.regio_publisher",
+    "services.regio.worker",
 )
 
 

@@ -52,7 +52,7 @@ def role_main(role: str, run: str) -> None:
 
             worker.main()
         elif role == "publisher":
-            from services import regio_publisher
+            from services.regio import worker as regio_publisher
 
             regio_publisher.main()
         else:
@@ -68,7 +68,7 @@ def chain_settings(schema: str) -> dict[str, Any]:
 def ensure_chain_topics(run: str, schema: str) -> None:
     """Every topic of the chain exists before a worker subscribes: a consumer that asked
     for a topic before it existed may not see it until its metadata refreshes."""
-    from services.runtime import ensure_service_topics
+    from shared.runtime import ensure_service_topics
     from shared import topics
     from shared.bus import ensure_topics
     from shared.config import PlatformSettings

@@ -39,7 +39,7 @@ from services.pip.config import PipSettings
 from services.pip.main import create_app as create_pip
 from services.projections.config import ProjectionsSettings
 from services.projections.main import create_app as create_projections
-from services.runtime import BackgroundLoop, Task
+from shared.runtime import BackgroundLoop, Task
 from shared.auth import Rol, TokenVerifier
 from shared.config import PlatformSettings
 

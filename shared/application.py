@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Collection
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -16,28 +15,15 @@ from eventsourcing.persistence import (
     Mapper,
     ProcessRecorder,
     Tracking,
-    Transcoding,
 )
 
 from shared.crypto import PersoonsgegevensMapper
 from shared.domain import ConcurrencyConflict, GemeenteAggregate, NotFound, Ontvangst
 from shared.keystore import Sleutelkluis, kluis_uit_env
 from shared.tracing import current_span
+from shared.transcoding import DateAsISO
 
 A = TypeVar("A", bound=GemeenteAggregate)
-
-
-class DateAsISO(Transcoding):
-    """Business dates (dagtekening, examendatum) in stored events, as ISO 8601 strings."""
-
-    type = dt.date
-    name = "date_iso"
-
-    def encode(self, obj: dt.date) -> str:
-        return obj.isoformat()
-
-    def decode(self, data: str) -> dt.date:
-        return dt.date.fromisoformat(data)
 
 
 @dataclass

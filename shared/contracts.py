@@ -523,7 +523,7 @@ orders the events of one source.
 
 **Regional topics.** `regio.<regio-slug>.inburgering` (e.g. `regio.achterhoek.inburgering`)
 serves an arbeidsmarktregio and carries only non-personal facts: the regional publisher
-(`services.regio_publisher`) translates an allow-list of the gemeenten's event types into
+(`services.regio.worker`) translates an allow-list of the gemeenten's event types into
 `nl.inburgering.regio.<event>.v1` events whose data holds `persoon` (a keyed pseudonym of the
 inburgeraar, per region), `gemeente` and only the allowed fields. Their source is
 `urn:nld:regio:<regio-slug>:systeem:inburgering-regio`; subject, partition key and record key

@@ -45,6 +45,7 @@ from eventsourcing.persistence import (
 
 from shared.cloudevents import event_id, jsonable
 from shared.keystore import PersoonVergeten, Sleutel, Sleutelkluis
+from shared.transcoding import DateAsISO, restore_dates
 
 log = logging.getLogger(__name__)
 
@@ -210,6 +211,7 @@ class PersoonsgegevensMapper(Mapper[UUID]):
         if stored_event.originator_version == 1 and originator_id not in self._personen:
             self.persoon_van(originator_id, state)
         if not ontsleutel:
+            restore_dates(type(domain_event), state)
             return domain_event
         encrypted = [name for name, value in state.items() if is_versleuteld(value)]
         if encrypted:
@@ -223,6 +225,7 @@ class PersoonsgegevensMapper(Mapper[UUID]):
                     if plaintext is None
                     else self.transcoder.decode(plaintext)["v"]
                 )
+        restore_dates(type(domain_event), state)
         return domain_event
 
 
@@ -275,8 +278,6 @@ def verwijder_data(kluis: Sleutelkluis, cloudevent: Mapping[str, Any]) -> dict[s
 @functools.cache
 def transcoder() -> JSONTranscoder:
     """The event stores' JSON transcoder, to read decrypted plaintext outside an application."""
-    from shared.application import DateAsISO  # shared.application builds on this module
-
     json_transcoder = JSONTranscoder()
     for transcoding in (UUIDAsHex(), DecimalAsStr(), DateAsISO()):
         json_transcoder.register(transcoding)

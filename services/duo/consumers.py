@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from services.berichten import OnleesbaarBericht, vereist
+from shared.berichten import OnleesbaarBericht, vereist
 from services.duo.application import DuoApplication
 
 INBURGERAAR_GEREGISTREERD = "nl.inburgering.intake.inburgeraar-geregistreerd.v1"

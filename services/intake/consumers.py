@@ -12,7 +12,7 @@ import logging
 from typing import Any
 from uuid import UUID
 
-from services.berichten import OnleesbaarBericht, vereist
+from shared.berichten import OnleesbaarBericht, vereist
 from services.intake.application import AlGeregistreerd, IntakeApplication
 from services.intake.domainmodel import (
     Doelgroep,

@@ -8,7 +8,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from uuid import UUID
 
-from services.deadlines import TermijnApplication
+from shared.deadlines import TermijnApplication
 from services.ontzorging.domainmodel import (
     Doelgroep,
     GemeenteNietToegestaan,

@@ -9,7 +9,7 @@ import logging
 from typing import Any
 from uuid import UUID
 
-from services.berichten import OnleesbaarBericht, vereist
+from shared.berichten import OnleesbaarBericht, vereist
 from services.ontzorging.application import OntzorgingApplication
 from services.ontzorging.domainmodel import Doelgroep, OntzorgingBestaatAl
 

@@ -14,11 +14,11 @@ from uuid import UUID
 
 from eventsourcing.application import Application
 
-from services.deadlines import DeadlineProjection, Klok
+from shared.deadlines import DeadlineProjection, Klok
 from services.ontzorging.application import OntzorgingApplication
 from services.ontzorging.config import OntzorgingSettings
 from services.ontzorging.consumers import OntzorgingPolicy
-from services.runtime import (
+from shared.runtime import (
     BackgroundLoop,
     Task,
     choreography_consumer,

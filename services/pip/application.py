@@ -10,7 +10,7 @@ from dataclasses import asdict
 from typing import Any
 from uuid import UUID
 
-from services.deadlines import TermijnApplication
+from shared.deadlines import TermijnApplication
 from services.pip.domainmodel import Inburgeringstraject, traject_id
 from services.pip.rules import (
     Doelgroep,

@@ -13,11 +13,11 @@ from uuid import UUID
 
 from eventsourcing.application import Application
 
-from services.deadlines import DeadlineProjection, Klok
+from shared.deadlines import DeadlineProjection, Klok
 from services.pip.application import PipApplication
 from services.pip.config import PipSettings
 from services.pip.consumers import DuoExamenPolicy, PipPolicy
-from services.runtime import (
+from shared.runtime import (
     BackgroundLoop,
     Task,
     choreography_consumer,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from services.projections.config import ProjectionsSettings
 from services.projections.main import SERVICES, Projections
-from services.runtime import (
+from shared.runtime import (
     BackgroundLoop,
     block_stop_signals,
     configure_logging,

@@ -1,4 +1,4 @@
-"""`python -m services.regio_publisher`: a gemeente's deployment shares its regional facts
+"""`python -m services.regio.worker`: a gemeente's deployment shares its regional facts
 with its arbeidsmarktregio, in Kafka mode, until SIGTERM."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import pytest
 from kafka import TopicPartition
 
 from services.intake.application import IntakeApplication
-from services.regio_publisher import build_publishers
+from services.regio.worker import build_publishers
 from shared.bus import ensure_topics, make_consumer, make_producer
 from shared.clock import FrozenClock
 from shared.config import PlatformSettings
@@ -64,7 +64,7 @@ def test_the_publisher_process_carries_an_intake_to_the_regional_topic(
     env |= {"DATA_DIR": str(tmp_path / "publisher"), "KAFKA_BOOTSTRAP_SERVERS": servers,
             "GEMEENTEN": keten.GEMEENTE}  # fmt: skip
     process = subprocess.Popen(
-        [sys.executable, "-m", "services.regio_publisher"],
+        [sys.executable, "-m", "services.regio.worker"],
         cwd=REPO,
         env=env,
         stdout=subprocess.PIPE,

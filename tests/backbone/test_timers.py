@@ -18,7 +18,7 @@ from uuid import UUID
 
 import pytest
 
-from services.deadlines import DeadlineProjection, Klok
+from shared.deadlines import DeadlineProjection, Klok
 from services.ontzorging.application import OntzorgingApplication
 from services.ontzorging.domainmodel import (
     DatumInToekomst,

@@ -42,7 +42,7 @@ from services.intake.domainmodel import (
 from services.pip import rules as pip_rules
 from services.pip import worker as pip_worker
 from services.pip.domainmodel import traject_id
-from services.runtime import BackgroundLoop, RelayTask, Task, ensure_service_topics, relay_task
+from shared.runtime import BackgroundLoop, RelayTask, Task, ensure_service_topics, relay_task
 from shared.clock import FrozenClock
 from shared.config import PlatformSettings
 from shared.consumer import Consumer, KafkaSource

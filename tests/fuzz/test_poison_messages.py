@@ -133,7 +133,7 @@ def read_all(servers: str, topic: str, expected: int, timeout: float = 30.0) -> 
 
 
 def kafka_source(servers: str, topic: str, letters: Any) -> tuple[KafkaSource, KafkaConsumer]:
-    """As services.runtime.kafka_source builds it, on this test's topic."""
+    """As shared.runtime.kafka_source builds it, on this test's topic."""
     consumer = make_consumer(servers)
     return KafkaSource(consumer, [topic], letters, validate_cloudevent), consumer
 

@@ -42,7 +42,7 @@ from services.pip.domainmodel import traject_id
 from services.projections.gemeente import PersoonModel
 from services.projections.main import Projections
 from services.projections.projector import Projector, ReadModel, suffix
-from services.runtime import BackgroundLoop
+from shared.runtime import BackgroundLoop
 from shared.auth import Rol, TokenVerifier
 from shared.bsn import is_geldig_bsn
 from shared.clock import FrozenClock

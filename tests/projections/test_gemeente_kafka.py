@@ -24,7 +24,7 @@ from services.projections.config import ProjectionsSettings
 from services.projections.gemeente import GEMEENTE_MODELS
 from services.projections.main import Projections, create_app
 from services.projections.projector import Projector, rebuild
-from services.runtime import ensure_service_topics
+from shared.runtime import ensure_service_topics
 from shared.auth import Rol, TokenVerifier
 from shared.bus import make_producer
 from shared.clock import FrozenClock

@@ -3,13 +3,13 @@ their arbeidsmarktregio. It reads the served gemeenten's topics and publishes, p
 only the allowed non-personal facts with a pseudonymous person reference
 (shared/regional.py) to `regio.<slug>.inburgering`.
 
-    python -m services.regio_publisher      # Kafka mode, until SIGTERM
+    python -m services.regio.worker      # Kafka mode, until SIGTERM
 
 It runs on the gemeente's side: the personal data it reads never leaves the gemeente."""
 
 from __future__ import annotations
 
-from services.runtime import (
+from shared.runtime import (
     BackgroundLoop,
     block_stop_signals,
     configure_logging,

@@ -1,0 +1,20 @@
+"""The events of the duo service: the gemeente's side of the chain with DUO.
+
+One constant per published CloudEvent type; producers, consumers and read models all
+name a type through these constants. The data of each is described by
+`contracts/schemas/<type>.json`."""
+
+AFRONDING_GEMELD_BIJ_DUO = "nl.inburgering.duo.afronding-gemeld-bij-duo.v1"
+AFRONDING_MELDING_AANGEMAAKT = "nl.inburgering.duo.afronding-melding-aangemaakt.v1"
+AFRONDING_MELDING_MISLUKT = "nl.inburgering.duo.afronding-melding-mislukt.v1"
+AFRONDING_MELDING_OPNIEUW_GEVRAAGD = "nl.inburgering.duo.afronding-melding-opnieuw-gevraagd.v1"
+DUO_NOTIFICATIE_ONTVANGEN = "nl.inburgering.duo.duo-notificatie-ontvangen.v1"
+DUO_NOTIFICATIE_VERWERKT = "nl.inburgering.duo.duo-notificatie-verwerkt.v1"
+EXAMENRESULTAAT_ONTVANGEN = "nl.inburgering.duo.examenresultaat-ontvangen.v1"
+INBURGERINGSPLICHT_ONTVANGEN = "nl.inburgering.duo.inburgeringsplicht-ontvangen.v1"
+LEERBAARHEIDSTOETSRESULTAAT_ONTVANGEN = "nl.inburgering.duo.leerbaarheidstoetsresultaat-ontvangen.v1"
+OPHALEN_BIJ_DUO_MISLUKT = "nl.inburgering.duo.ophalen-bij-duo-mislukt.v1"
+PIP_GEMELD_BIJ_DUO = "nl.inburgering.duo.pip-gemeld-bij-duo.v1"
+PIP_MELDING_AANGEMAAKT = "nl.inburgering.duo.pip-melding-aangemaakt.v1"
+PIP_MELDING_MISLUKT = "nl.inburgering.duo.pip-melding-mislukt.v1"
+PIP_MELDING_OPNIEUW_GEVRAAGD = "nl.inburgering.duo.pip-melding-opnieuw-gevraagd.v1"

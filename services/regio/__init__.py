@@ -1,0 +1,1 @@
+"""The regional publisher: what a gemeente's deployment shares with its arbeidsmarktregio."""
