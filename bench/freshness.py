@@ -68,11 +68,11 @@ def chain_settings(schema: str) -> dict[str, Any]:
 def ensure_chain_topics(run: str, schema: str) -> None:
     """Every topic of the chain exists before a worker subscribes: a consumer that asked
     for a topic before it existed may not see it until its metadata refreshes."""
-    from shared.runtime import ensure_service_topics
     from shared import topics
     from shared.bus import ensure_topics
     from shared.config import PlatformSettings
     from shared.regions import regions_from_settings
+    from shared.runtime import ensure_service_topics
 
     settings = PlatformSettings.model_validate(chain_settings(schema))
     with run_topics(run):

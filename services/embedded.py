@@ -39,9 +39,9 @@ from services.pip.config import PipSettings
 from services.pip.main import create_app as create_pip
 from services.projections.config import ProjectionsSettings
 from services.projections.main import create_app as create_projections
-from shared.runtime import BackgroundLoop, Task
 from shared.auth import Rol, TokenVerifier
 from shared.config import PlatformSettings
+from shared.runtime import BackgroundLoop, Task
 
 DEMO_GEMEENTE = "GM0222"  # Doetinchem, in arbeidsmarktregio Achterhoek
 DEMO_BSN = "111222333"

@@ -20,7 +20,7 @@ from pydantic.alias_generators import to_camel
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from shared.auth import AuthError, CurrentPrincipal, Forbidden, Principal, Rol, TokenVerifier
+from shared.auth import AuthError, CurrentPrincipal, Principal, Rol, TokenVerifier
 from shared.config import PlatformSettings
 from shared.domain import DomainError
 from shared.gemeenten import check_gemeentecode
@@ -228,10 +228,6 @@ def create_api(
         return problem(
             401, "Niet geauthenticeerd", str(exc), headers={"WWW-Authenticate": "Bearer"}
         )
-
-    @app.exception_handler(Forbidden)
-    async def _forbidden(_: Request, exc: Forbidden) -> JSONResponse:
-        return problem(403, "Geen toegang", str(exc))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -24,6 +24,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from shared.config import PlatformSettings
+from shared.domain import GeenToegang
 from shared.gemeenten import is_gemeentecode
 from shared.regions import Regions, regio_slug, regions_from_settings
 
@@ -44,10 +45,6 @@ class AuthError(Exception):
     """401: no valid token."""
 
 
-class Forbidden(Exception):
-    """403: a valid token that does not allow this."""
-
-
 @dataclass(frozen=True)
 class Principal:
     subject: str
@@ -57,17 +54,17 @@ class Principal:
 
     def check_gemeente(self, gemeente: str) -> None:
         if gemeente not in self.gemeenten:
-            raise Forbidden(f"Dit token geeft geen toegang tot gemeente {gemeente}")
+            raise GeenToegang(f"Dit token geeft geen toegang tot gemeente {gemeente}")
 
     def check_regio(self, regio: str) -> None:
         """`regio` by slug or name; 403 unless the token names that region."""
         if regio_slug(regio) not in self.regios:
-            raise Forbidden(f"Dit token geeft geen toegang tot arbeidsmarktregio {regio}")
+            raise GeenToegang(f"Dit token geeft geen toegang tot arbeidsmarktregio {regio}")
 
     def check_rol(self, *rollen: Rol) -> None:
         if self.rol not in rollen:
             allowed = ", ".join(r.value for r in rollen)
-            raise Forbidden(f"Rol {self.rol.value} mag dit niet; toegestaan: {allowed}")
+            raise GeenToegang(f"Rol {self.rol.value} mag dit niet; toegestaan: {allowed}")
 
 
 class TokenVerifier:

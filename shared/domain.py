@@ -47,6 +47,14 @@ class RuleViolation(DomainError):
     """A business rule refuses the command."""
 
 
+class GeenToegang(DomainError):
+    """The caller's token does not allow this gemeente, region or role: the one access
+    refusal of every service (403)."""
+
+    status = 403
+    title = "Geen toegang"
+
+
 class NotFound(DomainError):
     status = 404
     title = "Niet gevonden"

@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from shared.berichten import OnleesbaarBericht, vereist
 from services.duo.application import DuoApplication
+from shared.berichten import OnleesbaarBericht, vereist
 
 INBURGERAAR_GEREGISTREERD = "nl.inburgering.intake.inburgeraar-geregistreerd.v1"
 PIP_VASTGESTELD = "nl.inburgering.pip.pip-vastgesteld.v1"

@@ -17,9 +17,9 @@ from services.duo.application import DuoApplication
 from services.duo.config import DuoSettings
 from services.duo.consumers import EigenPolicy, KoppelingPolicy, PIPMeldingPolicy
 from services.duo.main import build_application
-from shared.runtime import BackgroundLoop, Task, choreography_consumer, relay_task, serve
 from shared.config import PlatformSettings
 from shared.consumer import Consumer, DeadLetters, LoggedDeadLetters, LogSource
+from shared.runtime import BackgroundLoop, Task, choreography_consumer, relay_task, serve
 
 SERVICE = "duo"
 UPSTREAMS = ("intake", "pip")

@@ -31,7 +31,7 @@ from services.intake.domainmodel import (
 )
 from shared.application import GemeenteApplication
 from shared.crypto import VERWIJDERD
-from shared.domain import DomainError, RuleViolation, today
+from shared.domain import GeenToegang, RuleViolation, today
 
 
 class AlGeregistreerd(RuleViolation):
@@ -42,11 +42,6 @@ class AlGeregistreerd(RuleViolation):
     def __init__(self, detail: str, bestaand_id: UUID) -> None:
         super().__init__(detail)
         self.bestaand_id = bestaand_id
-
-
-class GeenToegangTotGemeente(DomainError):
-    status = 403
-    title = "Geen toegang"
 
 
 class IntakeApplication(GemeenteApplication):
@@ -303,7 +298,7 @@ class IntakeApplication(GemeenteApplication):
     @staticmethod
     def _check_toegang(gemeente: str, gemeenten: Collection[str]) -> None:
         if gemeente not in gemeenten:
-            raise GeenToegangTotGemeente(f"Geen toegang tot gemeente {gemeente}")
+            raise GeenToegang(f"Geen toegang tot gemeente {gemeente}")
 
     def _laad(
         self, inburgeraar_id: UUID, gemeenten: Collection[str], verwachte_versie: int | None

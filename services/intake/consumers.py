@@ -12,7 +12,6 @@ import logging
 from typing import Any
 from uuid import UUID
 
-from shared.berichten import OnleesbaarBericht, vereist
 from services.intake.application import AlGeregistreerd, IntakeApplication
 from services.intake.domainmodel import (
     Doelgroep,
@@ -20,6 +19,7 @@ from services.intake.domainmodel import (
     ToetsResultaat,
     Toetsuitslag,
 )
+from shared.berichten import OnleesbaarBericht, vereist
 
 log = logging.getLogger(__name__)
 

@@ -15,9 +15,9 @@ from eventsourcing.application import Application
 from services.intake.application import IntakeApplication
 from services.intake.config import IntakeSettings
 from services.intake.consumers import IntakeDuoPolicy
-from shared.runtime import BackgroundLoop, Task, choreography_consumer, relay_task, serve
 from shared.config import PlatformSettings
 from shared.consumer import Consumer, DeadLetters
+from shared.runtime import BackgroundLoop, Task, choreography_consumer, relay_task, serve
 
 SERVICE = "intake"
 DUO = "duo"

@@ -8,15 +8,15 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from uuid import UUID
 
-from shared.deadlines import TermijnApplication
 from services.ontzorging.domainmodel import (
     Doelgroep,
-    GemeenteNietToegestaan,
     Ontzorging,
     OntzorgingBestaatAl,
     Post,
     RedenBeeindiging,
 )
+from shared.deadlines import TermijnApplication
+from shared.domain import GeenToegang
 
 log = logging.getLogger(__name__)
 
@@ -147,7 +147,7 @@ class OntzorgingApplication(TermijnApplication):
         gemeenten: Collection[str],
     ) -> OntzorgingOverzicht:
         if gemeente not in gemeenten:
-            raise GemeenteNietToegestaan(f"Geen toegang tot gemeente {gemeente}")
+            raise GeenToegang(f"Geen toegang tot gemeente {gemeente}")
         if Ontzorging.create_id(gemeente, inburgeraar_id) in self.repository:
             raise OntzorgingBestaatAl(
                 f"Inburgeraar {inburgeraar_id} wordt in {gemeente} al ontzorgd; "

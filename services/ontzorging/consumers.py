@@ -9,9 +9,9 @@ import logging
 from typing import Any
 from uuid import UUID
 
-from shared.berichten import OnleesbaarBericht, vereist
 from services.ontzorging.application import OntzorgingApplication
 from services.ontzorging.domainmodel import Doelgroep, OntzorgingBestaatAl
+from shared.berichten import OnleesbaarBericht, vereist
 
 log = logging.getLogger(__name__)
 

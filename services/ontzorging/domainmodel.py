@@ -17,7 +17,7 @@ from uuid import UUID, uuid5
 
 from eventsourcing.domain import event
 
-from shared.domain import DomainError, GemeenteAggregate, RuleViolation, add_months, today
+from shared.domain import GemeenteAggregate, RuleViolation, add_months, today
 
 ART_56A = "art. 56a Participatiewet"
 AANTAL_MAANDEN = 6
@@ -67,11 +67,6 @@ class OntzorgingNietToegestaan(RuleViolation):
 class OntzorgingBestaatAl(RuleViolation):
     status = 409
     bron = f"{ART_56A}: één ontzorging per inburgeraar per gemeente"
-
-
-class GemeenteNietToegestaan(DomainError):
-    status = 403
-    title = "Geen toegang"
 
 
 class DatumInToekomst(RuleViolation):

@@ -14,10 +14,12 @@ from uuid import UUID
 
 from eventsourcing.application import Application
 
-from shared.deadlines import DeadlineProjection, Klok
 from services.ontzorging.application import OntzorgingApplication
 from services.ontzorging.config import OntzorgingSettings
 from services.ontzorging.consumers import OntzorgingPolicy
+from shared.config import PlatformSettings
+from shared.consumer import Consumer, DeadLetters
+from shared.deadlines import DeadlineProjection, Klok
 from shared.runtime import (
     BackgroundLoop,
     Task,
@@ -25,8 +27,6 @@ from shared.runtime import (
     relay_task,
     serve,
 )
-from shared.config import PlatformSettings
-from shared.consumer import Consumer, DeadLetters
 
 SERVICE = "ontzorging"
 UPSTREAM = "pip"

@@ -10,7 +10,6 @@ from dataclasses import asdict
 from typing import Any
 from uuid import UUID
 
-from shared.deadlines import TermijnApplication
 from services.pip.domainmodel import Inburgeringstraject, traject_id
 from services.pip.rules import (
     Doelgroep,
@@ -26,7 +25,8 @@ from services.pip.rules import (
     VoldaanGrond,
     VrijstellingReden,
 )
-from shared.auth import Forbidden
+from shared.deadlines import TermijnApplication
+from shared.domain import GeenToegang
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ class PipApplication(TermijnApplication):
         geadviseerde_leerroute: Leerroute | None = None,
     ) -> Overzicht:
         if gemeente not in gemeenten:
-            raise Forbidden(f"Geen toegang tot gemeente {gemeente}")
+            raise GeenToegang(f"Geen toegang tot gemeente {gemeente}")
         if traject_id(gemeente, inburgeraar_id) in self.repository:
             raise TrajectBestaatAl(
                 f"Gemeente {gemeente} heeft al een PIP voor inburgeraar {inburgeraar_id}"

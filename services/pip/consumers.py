@@ -10,10 +10,10 @@ import logging
 from typing import Any
 from uuid import UUID
 
-from shared.berichten import OnleesbaarBericht, vereist
 from services.pip.application import PipApplication
 from services.pip.domainmodel import traject_id
 from services.pip.rules import Doelgroep, Examenonderdeel, Leerroute, Niveau, TrajectBestaatAl
+from shared.berichten import OnleesbaarBericht, vereist
 
 log = logging.getLogger(__name__)
 

@@ -13,10 +13,12 @@ from uuid import UUID
 
 from eventsourcing.application import Application
 
-from shared.deadlines import DeadlineProjection, Klok
 from services.pip.application import PipApplication
 from services.pip.config import PipSettings
 from services.pip.consumers import DuoExamenPolicy, PipPolicy
+from shared.config import PlatformSettings
+from shared.consumer import Consumer, DeadLetters
+from shared.deadlines import DeadlineProjection, Klok
 from shared.runtime import (
     BackgroundLoop,
     Task,
@@ -24,8 +26,6 @@ from shared.runtime import (
     relay_task,
     serve,
 )
-from shared.config import PlatformSettings
-from shared.consumer import Consumer, DeadLetters
 
 SERVICE = "pip"
 UPSTREAM = "intake"

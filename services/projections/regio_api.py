@@ -41,7 +41,8 @@ from services.projections.regio import (
     monitoring,
 )
 from shared.api import ApiModel, Gemeentecode
-from shared.auth import CurrentPrincipal, Forbidden, Principal, Rol
+from shared.auth import CurrentPrincipal, Principal, Rol
+from shared.domain import GeenToegang
 from shared.regions import Regions, regio_slug, regions_from_settings
 from shared.sqlstore import SQLStore
 
@@ -169,7 +170,7 @@ def _zichtbaar(principal: Principal, regio: Arbeidsmarktregio) -> frozenset[str]
         return frozenset(regio.gemeenten)
     eigen = principal.gemeenten & set(regio.gemeenten)
     if not eigen:
-        raise Forbidden(f"Dit token noemt geen gemeente van arbeidsmarktregio {regio.naam}")
+        raise GeenToegang(f"Dit token noemt geen gemeente van arbeidsmarktregio {regio.naam}")
     return frozenset(eigen)
 
 
@@ -188,7 +189,7 @@ def _filter(
             raise _invalid("gemeente", f"{', '.join(buiten)} hoort niet bij {regio.naam}")
         verboden = sorted(set(gemeente) - zichtbaar)
         if verboden:
-            raise Forbidden(f"Dit token geeft geen toegang tot gemeente {', '.join(verboden)}")
+            raise GeenToegang(f"Dit token geeft geen toegang tot gemeente {', '.join(verboden)}")
     gevraagd = frozenset(gemeente or regio.gemeenten)
     return Filter(regio.slug, gevraagd, cohort, leerroute), gevraagd & zichtbaar
 

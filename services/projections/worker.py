@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from services.projections.config import ProjectionsSettings
 from services.projections.main import SERVICES, Projections
+from shared.bus import ensure_topics
 from shared.runtime import (
     BackgroundLoop,
     block_stop_signals,
@@ -19,7 +20,6 @@ from shared.runtime import (
     ensure_service_topics,
     run_until_sigterm,
 )
-from shared.bus import ensure_topics
 
 
 def build_worker(settings: ProjectionsSettings) -> tuple[Projections, BackgroundLoop]:

@@ -9,6 +9,9 @@ It runs on the gemeente's side: the personal data it reads never leaves the geme
 
 from __future__ import annotations
 
+from shared.bus import ensure_topics
+from shared.config import PlatformSettings
+from shared.regional import RegionalPublisher, regions_from_settings
 from shared.runtime import (
     BackgroundLoop,
     block_stop_signals,
@@ -16,9 +19,6 @@ from shared.runtime import (
     ensure_service_topics,
     run_until_sigterm,
 )
-from shared.bus import ensure_topics
-from shared.config import PlatformSettings
-from shared.regional import RegionalPublisher, regions_from_settings
 from shared.topics import regio_topic
 
 SERVICES = ("intake", "pip", "ontzorging")

@@ -18,7 +18,6 @@ from uuid import UUID
 
 import pytest
 
-from shared.deadlines import DeadlineProjection, Klok
 from services.ontzorging.application import OntzorgingApplication
 from services.ontzorging.domainmodel import (
     DatumInToekomst,
@@ -32,6 +31,7 @@ from services.pip.domainmodel import Inburgeringstraject
 from services.pip.rules import Leerroute, VerlengingReden, Verwijtbaar
 from shared.clock import FrozenClock
 from shared.config import PlatformSettings
+from shared.deadlines import DeadlineProjection, Klok
 
 pytestmark = pytest.mark.backbone
 

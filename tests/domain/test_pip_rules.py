@@ -30,10 +30,9 @@ from services.pip.rules import (
     Verwijtbaar,
     VoldaanGrond,
 )
-from shared.auth import Forbidden
 from shared.clock import FrozenClock
 from shared.config import PlatformSettings
-from shared.domain import ConcurrencyConflict, NotFound
+from shared.domain import ConcurrencyConflict, GeenToegang, NotFound
 
 pytestmark = pytest.mark.domain
 
@@ -1051,7 +1050,7 @@ def test_one_traject_per_inburgeraar_per_gemeente(settings: PlatformSettings) ->
     assert len(app.zoek_op_inburgeraar(inburgeraar, gemeenten=["GM0222"])) == 1
     assert len(app.zoek_op_inburgeraar(inburgeraar, gemeenten=["GM0222", "GM0197"])) == 2
     assert app.zoek_op_inburgeraar(inburgeraar, gemeenten=["GM0363"]) == []
-    with pytest.raises(Forbidden):
+    with pytest.raises(GeenToegang):
         app.stel_concept_op(
             gemeente="GM0363",
             gemeenten=["GM0222"],

@@ -42,12 +42,12 @@ from services.intake.domainmodel import (
 from services.pip import rules as pip_rules
 from services.pip import worker as pip_worker
 from services.pip.domainmodel import traject_id
-from shared.runtime import BackgroundLoop, RelayTask, Task, ensure_service_topics, relay_task
 from shared.clock import FrozenClock
 from shared.config import PlatformSettings
 from shared.consumer import Consumer, KafkaSource
 from shared.eventlog import ServiceLog
 from shared.gemeenten import gemeenten
+from shared.runtime import BackgroundLoop, RelayTask, Task, ensure_service_topics, relay_task
 from tests.backbone.keten import GEMEENTE, VANDAAG, Apps, G, apps
 from tests.duo.conftest import GEMEENTE_OIN, DuoContract
 from tests.duo.test_notificaties import DOEL_OIN, DUO_OIN, Duo, notificatie

@@ -42,11 +42,11 @@ from services.pip.domainmodel import traject_id
 from services.projections.gemeente import PersoonModel
 from services.projections.main import Projections
 from services.projections.projector import Projector, ReadModel, suffix
-from shared.runtime import BackgroundLoop
 from shared.auth import Rol, TokenVerifier
 from shared.bsn import is_geldig_bsn
 from shared.clock import FrozenClock
 from shared.config import PlatformSettings
+from shared.runtime import BackgroundLoop
 from shared.sqlstore import SQLStore
 
 HIER, DAAR, ELDERS = "GM0222", "GM0197", "GM0150"  # served, served, not served

@@ -21,8 +21,9 @@ from services.ontzorging.config import OntzorgingSettings
 from services.ontzorging.main import create_app as create_ontzorging
 from services.pip.config import PipSettings
 from services.pip.main import create_app as create_pip
-from shared.auth import AuthError, Forbidden, Principal, Rol, TokenVerifier
+from shared.auth import AuthError, Principal, Rol, TokenVerifier
 from shared.config import PlatformSettings
+from shared.domain import GeenToegang
 
 pytestmark = pytest.mark.projections
 
@@ -58,7 +59,7 @@ def test_an_integrator_token_names_gemeenten_and_regions(verifier: TokenVerifier
 def test_an_integrator_for_a_region_only_needs_no_gemeente(verifier: TokenVerifier) -> None:
     principal = verifier.verify(verifier.issue("bi", Rol.INTEGRATOR, [], regios=["achterhoek"]))
     assert principal.gemeenten == frozenset()
-    with pytest.raises(Forbidden):
+    with pytest.raises(GeenToegang):
         principal.check_gemeente("GM0222")
 
 
@@ -108,7 +109,7 @@ def test_existing_tokens_mean_what_they_meant(
 ) -> None:
     principal = verifier.verify(signed(settings, rol="teamleider", gemeenten=["GM0222", "GM0197"]))
     assert principal == Principal("test", Rol.TEAMLEIDER, frozenset({"GM0222", "GM0197"}))
-    with pytest.raises(Forbidden):
+    with pytest.raises(GeenToegang):
         principal.check_regio("achterhoek")
 
 

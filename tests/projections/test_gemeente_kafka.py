@@ -24,7 +24,6 @@ from services.projections.config import ProjectionsSettings
 from services.projections.gemeente import GEMEENTE_MODELS
 from services.projections.main import Projections, create_app
 from services.projections.projector import Projector, rebuild
-from shared.runtime import ensure_service_topics
 from shared.auth import Rol, TokenVerifier
 from shared.bus import make_producer
 from shared.clock import FrozenClock
@@ -32,6 +31,7 @@ from shared.config import PlatformSettings
 from shared.consumer import KafkaSource
 from shared.positions import position_store
 from shared.relay import Relay
+from shared.runtime import ensure_service_topics
 from tests.projections.conftest import maak_keten, rijen, verhaal
 
 pytestmark = [pytest.mark.projections, pytest.mark.kafka]
