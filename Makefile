@@ -18,7 +18,7 @@ help:
 	@echo "                    (FAULTS_COMMANDS=5000 FAULTS_KILLS=3 [FAULTS_SEED=...])"
 	@echo "make services-up    start PostgreSQL (127.0.0.1:5432) and Kafka (127.0.0.1:9092)"
 	@echo "make services-down  stop them"
-	@echo "make lint           ruff (lint + format check) and mypy"
+	@echo "make lint           ruff (lint + format check), mypy and import-linter (the layers)"
 	@echo "make contracts      regenerate contracts/ (JSON Schemas, AsyncAPI) from the code"
 	@echo "make bench          every figure of issue 8 beside its raw baseline (PostgreSQL, Kafka;"
 	@echo "                    10 million national events): bench/results.json and results.md"
@@ -45,14 +45,16 @@ rebuild: $(STAMP)
 		$(BIN)/python -m services.projections.rebuild --help >&2; exit 2; }
 	$(BIN)/python -m services.projections.rebuild $(MODEL) $(foreach g,$(GEMEENTE),--gemeente $(g))
 
+# ruff, mypy, and import-linter: the layers and what may import what (.importlinter).
 lint: $(STAMP)
-	$(BIN)/ruff check shared services tests
-	$(BIN)/ruff format --check shared services tests
+	$(BIN)/ruff check contracts shared services bench tests
+	$(BIN)/ruff format --check contracts shared services bench tests
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 format: $(STAMP)
-	$(BIN)/ruff check --fix shared services tests
-	$(BIN)/ruff format shared services tests
+	$(BIN)/ruff check --fix contracts shared services bench tests
+	$(BIN)/ruff format contracts shared services bench tests
 
 services-up:
 	bash deploy/scripts/services.sh up

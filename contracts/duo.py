@@ -12,7 +12,9 @@ DUO_NOTIFICATIE_ONTVANGEN = "nl.inburgering.duo.duo-notificatie-ontvangen.v1"
 DUO_NOTIFICATIE_VERWERKT = "nl.inburgering.duo.duo-notificatie-verwerkt.v1"
 EXAMENRESULTAAT_ONTVANGEN = "nl.inburgering.duo.examenresultaat-ontvangen.v1"
 INBURGERINGSPLICHT_ONTVANGEN = "nl.inburgering.duo.inburgeringsplicht-ontvangen.v1"
-LEERBAARHEIDSTOETSRESULTAAT_ONTVANGEN = "nl.inburgering.duo.leerbaarheidstoetsresultaat-ontvangen.v1"
+LEERBAARHEIDSTOETSRESULTAAT_ONTVANGEN = (
+    "nl.inburgering.duo.leerbaarheidstoetsresultaat-ontvangen.v1"
+)
 OPHALEN_BIJ_DUO_MISLUKT = "nl.inburgering.duo.ophalen-bij-duo-mislukt.v1"
 PIP_GEMELD_BIJ_DUO = "nl.inburgering.duo.pip-gemeld-bij-duo.v1"
 PIP_MELDING_AANGEMAAKT = "nl.inburgering.duo.pip-melding-aangemaakt.v1"

@@ -14,8 +14,12 @@ LEEFGEBIED_VASTGELEGD = "nl.inburgering.intake.leefgebied-vastgelegd.v1"
 LEERBAARHEIDSTOETS_VASTGELEGD = "nl.inburgering.intake.leerbaarheidstoets-vastgelegd.v1"
 LEERROUTE_GEADVISEERD = "nl.inburgering.intake.leerroute-geadviseerd.v1"
 NIET_VERSCHENEN = "nl.inburgering.intake.niet-verschenen.v1"
-OPLEIDING_EN_WERKERVARING_VASTGELEGD = "nl.inburgering.intake.opleiding-en-werkervaring-vastgelegd.v1"
-PERSOONLIJKE_OMSTANDIGHEDEN_VASTGELEGD = "nl.inburgering.intake.persoonlijke-omstandigheden-vastgelegd.v1"
+OPLEIDING_EN_WERKERVARING_VASTGELEGD = (
+    "nl.inburgering.intake.opleiding-en-werkervaring-vastgelegd.v1"
+)
+PERSOONLIJKE_OMSTANDIGHEDEN_VASTGELEGD = (
+    "nl.inburgering.intake.persoonlijke-omstandigheden-vastgelegd.v1"
+)
 PERSOONSGEGEVENS_VERGETEN = "nl.inburgering.intake.persoonsgegevens-vergeten.v1"
 VESTIGINGSDATUM_VASTGELEGD = "nl.inburgering.intake.vestigingsdatum-vastgelegd.v1"
 VVE_INFORMATIE_GEGEVEN = "nl.inburgering.intake.vve-informatie-gegeven.v1"

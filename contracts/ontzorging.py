@@ -8,7 +8,9 @@ AFBOUW_GESTART = "nl.inburgering.ontzorging.afbouw-gestart.v1"
 BETAALMACHTIGING_GEGEVEN = "nl.inburgering.ontzorging.betaalmachtiging-gegeven.v1"
 BUDGETBEHEER_GESTART = "nl.inburgering.ontzorging.budgetbeheer-gestart.v1"
 BUDGETCOACHING_GESPREK_GEVOERD = "nl.inburgering.ontzorging.budgetcoaching-gesprek-gevoerd.v1"
-FINANCIEEL_ZELFREDZAAM_VASTGESTELD = "nl.inburgering.ontzorging.financieel-zelfredzaam-vastgesteld.v1"
+FINANCIEEL_ZELFREDZAAM_VASTGESTELD = (
+    "nl.inburgering.ontzorging.financieel-zelfredzaam-vastgesteld.v1"
+)
 ONTZORGING_BEEINDIGD = "nl.inburgering.ontzorging.ontzorging-beeindigd.v1"
 ONTZORGING_GESTART = "nl.inburgering.ontzorging.ontzorging-gestart.v1"
 ONTZORGINGSPERIODE_AFGELOPEN = "nl.inburgering.ontzorging.ontzorgingsperiode-afgelopen.v1"

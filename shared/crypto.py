@@ -44,12 +44,12 @@ from eventsourcing.persistence import (
 )
 
 from shared.cloudevents import event_id, jsonable
+from shared.domain import VERWIJDERD
 from shared.keystore import PersoonVergeten, Sleutel, Sleutelkluis
 from shared.transcoding import DateAsISO, restore_dates
 
 log = logging.getLogger(__name__)
 
-VERWIJDERD = "[verwijderd]"
 NONCE_BYTES = 12
 VERSLEUTELD_SCHEMA: dict[str, Any] = {
     "type": "object",

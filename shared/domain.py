@@ -12,6 +12,10 @@ from eventsourcing.domain import Aggregate, event
 
 from shared.clock import current_clock
 
+VERWIJDERD = "[verwijderd]"
+"""What a destroyed personal-data text field reads as (crypto-shredding), so aggregates still
+load and replay."""
+
 
 class SchemaHint(dict[str, str]):
     """JSON Schema keywords that refine an annotation in the contracts (hashable, because

@@ -37,7 +37,7 @@ from services.intake.domainmodel import (
 from shared.api import API_PREFIX, ApiModel, Behandelaar, ExpectedVersion, Gemeentecode, etag
 from shared.auth import Principal, Rol
 from shared.bsn import is_geldig_bsn
-from shared.crypto import VERWIJDERD
+from shared.domain import VERWIJDERD
 from shared.logboek import activiteiten, noteer_betrokkene, verwerking
 
 router = APIRouter(tags=["Inburgeraars en brede intake"])

@@ -30,8 +30,7 @@ from services.intake.domainmodel import (
     check_niet_vergeten,
 )
 from shared.application import GemeenteApplication
-from shared.crypto import VERWIJDERD
-from shared.domain import GeenToegang, RuleViolation, today
+from shared.domain import VERWIJDERD, GeenToegang, RuleViolation, today
 
 
 class AlGeregistreerd(RuleViolation):

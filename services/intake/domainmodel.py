@@ -18,8 +18,7 @@ from uuid import UUID
 from eventsourcing.domain import event
 
 from shared.bsn import is_geldig_bsn
-from shared.crypto import VERWIJDERD
-from shared.domain import GemeenteAggregate, IsoDatum, RuleViolation, add_years, today
+from shared.domain import VERWIJDERD, GemeenteAggregate, IsoDatum, RuleViolation, add_years, today
 from shared.gemeenten import is_gemeentecode
 
 PIP_TERMIJN = dt.timedelta(days=70)
