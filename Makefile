@@ -91,11 +91,11 @@ clean:
 	rm -rf $(VENV) .run .mypy_cache .ruff_cache .pytest_cache tools/asyncapi/node_modules
 
 # The published event contracts (JSON Schemas + AsyncAPI) in contracts/; refuses an
-# incompatible change of a published schema (bump class_version and add an upcaster).
+# incompatible change of a published schema (bump contract_version: a new type version).
 # Phony: contracts/ is also a directory.
 .PHONY: contracts
 contracts: $(STAMP)
-	$(BIN)/python -m shared.contracts
+	$(BIN)/python -m services.contracten
 
 # Benchmarks on the real PostgreSQL and Kafka (bench/__main__.py): ingest, relay, replay,
 # freshness and the national rebuild, each beside a raw baseline of the same run; writes

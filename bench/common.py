@@ -68,10 +68,10 @@ class Schemas:
 _TOPIC_USERS = (
     "shared.topics",
     "shared.relay",
-    "shared.regional",
     "shared.runtime",
-    "services.projections.main",
-    "services.regio.worker",
+    "services.projections.bronnen",
+    "services.regio.bootstrap",
+    "services.regio.publisher",
 )
 
 

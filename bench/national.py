@@ -289,7 +289,7 @@ class PeakRss:
 def rebuild_all(schema: str, topic_names: Iterable[str], regio_names: Iterable[str]) -> Any:
     from bench.projection import rebuild_model
     from services.projections.feed import FEED_GEMEENTE
-    from services.projections.main import read_models
+    from services.projections.leesmodellen import read_models
     from shared.contracts import validate_cloudevent
 
     warm_validators(validate_cloudevent)

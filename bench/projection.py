@@ -49,8 +49,8 @@ def store(schema: str) -> Any:
 
 def rebuild_model(schema: str, model: Any, topics: Sequence[str], sequenced: bool = False) -> Any:
     """One read model rebuilt from the topics' offset 0 until their end offsets."""
+    from services.projections.bronnen import LoggedOnly, UntilCaughtUp
     from services.projections.feed import SequencedKafkaSource
-    from services.projections.main import LoggedOnly, UntilCaughtUp
     from services.projections.projector import rebuild
     from shared.bus import make_consumer
     from shared.consumer import KafkaSource

@@ -2,13 +2,16 @@
 
 One constant per published CloudEvent type; producers, consumers and read models all
 name a type through these constants. The data of each is described by
-`contracts/schemas/<type>.json`."""
+`contracts/schemas/<type>.json`. A type that moved to a new version keeps its older one
+as `<NAME>_V1`: replay from offset 0 still meets it."""
 
 AFRONDING_GEMELD_BIJ_DUO = "nl.inburgering.duo.afronding-gemeld-bij-duo.v1"
 AFRONDING_MELDING_AANGEMAAKT = "nl.inburgering.duo.afronding-melding-aangemaakt.v1"
 AFRONDING_MELDING_MISLUKT = "nl.inburgering.duo.afronding-melding-mislukt.v1"
 AFRONDING_MELDING_OPNIEUW_GEVRAAGD = "nl.inburgering.duo.afronding-melding-opnieuw-gevraagd.v1"
-DUO_NOTIFICATIE_ONTVANGEN = "nl.inburgering.duo.duo-notificatie-ontvangen.v1"
+# v2: registratieDatumTijd is a moment (format: date-time), no longer a bare string.
+DUO_NOTIFICATIE_ONTVANGEN = "nl.inburgering.duo.duo-notificatie-ontvangen.v2"
+DUO_NOTIFICATIE_ONTVANGEN_V1 = "nl.inburgering.duo.duo-notificatie-ontvangen.v1"
 DUO_NOTIFICATIE_VERWERKT = "nl.inburgering.duo.duo-notificatie-verwerkt.v1"
 EXAMENRESULTAAT_ONTVANGEN = "nl.inburgering.duo.examenresultaat-ontvangen.v1"
 INBURGERINGSPLICHT_ONTVANGEN = "nl.inburgering.duo.inburgeringsplicht-ontvangen.v1"

@@ -2,7 +2,8 @@
 
 One constant per published CloudEvent type; producers, consumers and read models all
 name a type through these constants. The data of each is described by
-`contracts/schemas/<type>.json`."""
+`contracts/schemas/<type>.json`. A type that moved to a new version keeps its older one
+as `<NAME>_V1`: replay from offset 0 still meets it."""
 
 AFBOUW_GESTART = "nl.inburgering.ontzorging.afbouw-gestart.v1"
 BETAALMACHTIGING_GEGEVEN = "nl.inburgering.ontzorging.betaalmachtiging-gegeven.v1"
@@ -12,7 +13,9 @@ FINANCIEEL_ZELFREDZAAM_VASTGESTELD = (
     "nl.inburgering.ontzorging.financieel-zelfredzaam-vastgesteld.v1"
 )
 ONTZORGING_BEEINDIGD = "nl.inburgering.ontzorging.ontzorging-beeindigd.v1"
-ONTZORGING_GESTART = "nl.inburgering.ontzorging.ontzorging-gestart.v1"
+# v2 carries the end of the six months (eindeOntzorgingsperiode).
+ONTZORGING_GESTART = "nl.inburgering.ontzorging.ontzorging-gestart.v2"
+ONTZORGING_GESTART_V1 = "nl.inburgering.ontzorging.ontzorging-gestart.v1"
 ONTZORGINGSPERIODE_AFGELOPEN = "nl.inburgering.ontzorging.ontzorgingsperiode-afgelopen.v1"
 VASTE_LAST_VASTGELEGD = "nl.inburgering.ontzorging.vaste-last-vastgelegd.v1"
 VASTE_LASTEN_BETAALD = "nl.inburgering.ontzorging.vaste-lasten-betaald.v1"

@@ -16,25 +16,20 @@ from typing import Any
 
 import uvicorn
 from fastapi import FastAPI
-from starlette.testclient import TestClient
+from starlette.types import ASGIApp
 
-from services.duo import worker as duo_worker
-from services.duo.client import DuoClient
+from services.duo import bootstrap as duo_bootstrap
 from services.duo.config import DEVELOPMENT_DUO_OIN, DEVELOPMENT_GEMEENTE_OIN, DuoSettings
-from services.duo.main import build_application as build_duo
-from services.duo.main import client_settings as duo_client_settings
 from services.duo.main import create_app as create_duo
 from services.duo.simulator import DuoSimulator, Persoon
-from services.duo.simulator import create_app as create_duo_simulator
-from services.intake import worker as intake_worker
-from services.intake.application import AlGeregistreerd
+from services.intake import bootstrap as intake_bootstrap
 from services.intake.config import IntakeSettings
-from services.intake.domainmodel import Doelgroep
 from services.intake.main import create_app as create_intake
-from services.ontzorging import worker as ontzorging_worker
+from services.intake.rules import AlGeregistreerd, Doelgroep
+from services.ontzorging import bootstrap as ontzorging_bootstrap
 from services.ontzorging.config import OntzorgingSettings
 from services.ontzorging.main import create_app as create_ontzorging
-from services.pip import worker as pip_worker
+from services.pip import bootstrap as pip_bootstrap
 from services.pip.config import PipSettings
 from services.pip.main import create_app as create_pip
 from services.projections.config import ProjectionsSettings
@@ -46,7 +41,6 @@ from shared.runtime import BackgroundLoop, Task
 DEMO_GEMEENTE = "GM0222"  # Doetinchem, in arbeidsmarktregio Achterhoek
 DEMO_BSN = "111222333"
 DEMO_DUO_BSN = "999993653"  # known to the DUO simulator: post an SS139 for it
-DUO_SIMULATOR = "http://duo-simulator/v1"
 
 SERVICES: dict[str, Callable[[PlatformSettings], FastAPI]] = {
     "intake": lambda s: create_intake(IntakeSettings(**s.model_dump())),
@@ -55,7 +49,7 @@ SERVICES: dict[str, Callable[[PlatformSettings], FastAPI]] = {
 }
 
 
-def create_duo_chain(settings: PlatformSettings) -> tuple[FastAPI, FastAPI]:
+def create_duo_chain(settings: PlatformSettings) -> tuple[FastAPI, ASGIApp]:
     """The DUO service wired to the DUO simulator in-process (no network: an httpx client
     on the simulator's ASGI app), the simulator knowing one demo person."""
     simulator = DuoSimulator()
@@ -68,14 +62,9 @@ def create_duo_chain(settings: PlatformSettings) -> tuple[FastAPI, FastAPI]:
             geboortedatum=dt.date(1990, 1, 1),
         ),
     )
-    simulator_app = create_duo_simulator(simulator)
     duo_settings = DuoSettings(**settings.model_dump())
-    client = DuoClient(
-        duo_client_settings(duo_settings),
-        http=TestClient(simulator_app, base_url=DUO_SIMULATOR),
-    )
-    application = build_duo(duo_settings, client=client, brp=simulator.brp())
-    return create_duo(duo_settings, application), simulator_app
+    application, http = duo_bootstrap.build_simulated_application(duo_settings, simulator)
+    return create_duo(duo_settings, application), http.app
 
 
 def build_backbone(settings: PlatformSettings, apps: dict[str, FastAPI]) -> BackgroundLoop:
@@ -86,13 +75,13 @@ def build_backbone(settings: PlatformSettings, apps: dict[str, FastAPI]) -> Back
     intake, pip, ontzorging = (apps[n].state.application for n in ("intake", "pip", "ontzorging"))
     duo = apps["duo"].state.application
     tasks: list[Task] = [
-        *duo_worker.build_consumers(embedded, duo, intake=intake, pip=pip),
-        *intake_worker.build_consumers(embedded, intake, duo=duo),
-        *pip_worker.build_duo_consumers(embedded, pip, duo=duo),
-        *pip_worker.build_consumers(embedded, pip, intake=intake),
-        *ontzorging_worker.build_consumers(embedded, ontzorging, pip=pip),
-        *pip_worker.build_timers(embedded, pip),
-        *ontzorging_worker.build_timers(embedded, ontzorging),
+        *duo_bootstrap.build_consumers(embedded, duo, intake=intake, pip=pip),
+        *intake_bootstrap.build_consumers(embedded, intake, duo=duo),
+        *pip_bootstrap.build_duo_consumers(embedded, pip, duo=duo),
+        *pip_bootstrap.build_consumers(embedded, pip, intake=intake),
+        *ontzorging_bootstrap.build_consumers(embedded, ontzorging, pip=pip),
+        *pip_bootstrap.build_timers(embedded, pip),
+        *ontzorging_bootstrap.build_timers(embedded, ontzorging),
         *apps["projections"].state.projections.projectors(),
     ]
     return BackgroundLoop(tasks)

@@ -66,9 +66,13 @@ def event_type(event_class: type) -> str:
     in the event store, which upcasters bring forward, and may grow without a new type.
     A published event class names its type with a constant of the `contracts` package
     (`cloudevent_type`); the tests hold that constant to this derivation."""
-    declared = vars(event_class).get("cloudevent_type")
-    if isinstance(declared, str):
-        return declared
+    for cls in event_class.__mro__:
+        # eventsourcing's @event subclasses the declared class under the same name.
+        if cls.__name__ != event_class.__name__:
+            break
+        declared = vars(cls).get("cloudevent_type")
+        if isinstance(declared, str):
+            return declared
     version = getattr(event_class, "contract_version", 1)
     return f"{TYPE_PREFIX}.{service_of(event_class)}.{kebab(event_name(event_class))}.v{version}"
 

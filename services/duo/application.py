@@ -23,7 +23,7 @@ from services.duo.domainmodel import (
     koppeling_id,
 )
 from services.duo.domainmodel import PIPMelding as PIPMeldingAggregate
-from services.duo.regels import DuoContext, DuoRegelsOvertreden
+from services.duo.rules import DuoContext, DuoRegelsOvertreden, check_bron_is_duo, check_doel
 from shared.application import GemeenteApplication
 from shared.domain import ConcurrencyConflict, DomainError, NotFound, as_dict
 
@@ -45,22 +45,6 @@ class GeenBrp:
 
     def persoon(self, bsn: str) -> BrpPersoon | None:
         return None
-
-
-class OnbekendDoel(DomainError):
-    """The notificatie is addressed to an OIN this deployment serves no gemeente for."""
-
-    status = 400
-    title = "Onbekend doel"
-    bron = "DUO README: Organisatieidentificatienummers (OIN)"
-
-
-class OnbekendeBron(DomainError):
-    """Only DUO sends notificaties."""
-
-    status = 403
-    title = "Niet geautoriseerd"
-    bron = "DUO README: Organisatieidentificatienummers (OIN)"
 
 
 @dataclass(frozen=True)
@@ -100,11 +84,8 @@ class DuoApplication(GemeenteApplication):
         v_nummer: int | None,
     ) -> Ontvangen:
         """Store the notificatie once; receiving it again changes nothing."""
-        if bron != self.duo_oin:
-            raise OnbekendeBron(f"Bron {bron} is niet DUO")
-        gemeente = self.gemeente_oins.get(doel)
-        if gemeente is None:
-            raise OnbekendDoel(f"Doel {doel} is geen gemeente van dit platform")
+        check_bron_is_duo(bron, self.duo_oin)
+        gemeente = check_doel(doel, self.gemeente_oins)
         notificatie = DUONotificatie.ontvang(
             gemeente=gemeente,
             bron=bron,
@@ -188,10 +169,10 @@ class DuoApplication(GemeenteApplication):
                 gebeurtenis_id=notificatie.gebeurtenis_id,
                 bsn=bsn,
                 naam=persoon.naam,
-                geboortedatum=persoon.geboortedatum.isoformat(),
+                geboortedatum=persoon.geboortedatum,
                 doelgroep=plicht.doelgroep,
                 gedetailleerde_doelgroep=None,
-                datum_start_inburgeringsplicht=plicht.begindatum.isoformat(),
+                datum_start_inburgeringsplicht=plicht.begindatum,
             )
         ]
 
@@ -208,7 +189,7 @@ class DuoApplication(GemeenteApplication):
                 "gemeente": notificatie.gemeente,
                 "inburgeraar_id": koppeling.inburgeraar_id,
                 "onderdeel": resultaat.onderdeel,
-                "examendatum": resultaat.examendatum.isoformat(),
+                "examendatum": resultaat.examendatum,
             }
             if self._bestaat(Examenresultaat.create_id(**velden)):
                 continue
@@ -239,7 +220,7 @@ class DuoApplication(GemeenteApplication):
         velden: dict[str, Any] = {
             "gemeente": notificatie.gemeente,
             "inburgeraar_id": koppeling.inburgeraar_id,
-            "datum_afname": laatste["datumAfname"],
+            "datum_afname": _duo_datum(laatste["datumAfname"]),
         }
         notificatie.markeer_verwerkt("leerbaarheidstoetsresultaat opgehaald bij DUO")
         if self._bestaat(Leerbaarheidstoetsresultaat.create_id(**velden)):
@@ -261,8 +242,8 @@ class DuoApplication(GemeenteApplication):
         gemeente: str,
         inburgeraar_id: UUID,
         bsn: str,
-        datum_start_inburgeringsplicht: str | None,
-        vestigingsdatum: str | None,
+        datum_start_inburgeringsplicht: dt.date | None,
+        vestigingsdatum: dt.date | None,
         doelgroep: str | None,
     ) -> None:
         """Remember BSN <-> inburgeraar (from InburgeraarGeregistreerd); once."""
@@ -284,23 +265,33 @@ class DuoApplication(GemeenteApplication):
     # --- Outbound: report a vastgestelde PIP (the DUO worker, never a request) ----------
 
     def meld_pip(
-        self, *, gemeente: str, pip_id: UUID, inburgeraar_id: UUID, data: Mapping[str, Any]
+        self,
+        *,
+        gemeente: str,
+        pip_id: UUID,
+        inburgeraar_id: UUID,
+        pip_versie: int,
+        dagtekening: dt.date,
+        leerroute: str,
+        niveau: str | None,
+        geschatte_intensiteit: int | None,
+        doelgroep: str | None,
     ) -> str:
         """PIPVastgesteld -> DUO's PIP API. The melding and its outcome (gemeld or mislukt)
         are saved together: the consumer's position moves on with an outcome only."""
-        melding_id = PIPMeldingAggregate.create_id(pip_id, int(data["pipVersie"]))
+        melding_id = PIPMeldingAggregate.create_id(pip_id, pip_versie)
         if self._bestaat(melding_id):
             return str(self.get_voor(PIPMeldingAggregate, melding_id, [gemeente]).status)
         melding = PIPMeldingAggregate(
             gemeente=gemeente,
             inburgeraar_id=inburgeraar_id,
             pip_id=pip_id,
-            pip_versie=int(data["pipVersie"]),
-            dagtekening=data["dagtekening"],
-            leerroute=data["leerroute"],
-            niveau=data.get("niveau"),
-            geschatte_intensiteit=data.get("geschatteIntensiteit"),
-            doelgroep=data.get("doelgroep"),
+            pip_versie=pip_versie,
+            dagtekening=dagtekening,
+            leerroute=leerroute,
+            niveau=niveau,
+            geschatte_intensiteit=geschatte_intensiteit,
+            doelgroep=doelgroep,
         )
         self._stuur(melding)
         self.save(melding)
@@ -312,7 +303,7 @@ class DuoApplication(GemeenteApplication):
         gemeente: str,
         pip_id: UUID,
         onderdeel: str,
-        datum: str,
+        datum: dt.date,
         verwijtbaar: str | None,
         bron_event_id: str,
     ) -> str:
@@ -350,7 +341,7 @@ class DuoApplication(GemeenteApplication):
                 melding.gemeente,
                 koppeling.bsn,
                 melding.onderdeel,
-                dt.date.fromisoformat(melding.datum),
+                melding.datum,
                 melding.verwijtbaar,
             )
         except (DuoOnbereikbaar, DuoFout, DuoRegelsOvertreden, OphalenOnmogelijk) as e:
@@ -394,7 +385,7 @@ class DuoApplication(GemeenteApplication):
             melding.mislukt("BsnOnbekend", "Registratie van de inburgeraar nog niet bekend", poging)
             return
         eerdere = tuple(
-            dt.date.fromisoformat(m.dagtekening)
+            m.dagtekening
             for m in self._meldingen([melding.gemeente])
             if m.inburgeraar_id == melding.inburgeraar_id
             and m.status == MeldingStatus.GEMELD
@@ -403,13 +394,13 @@ class DuoApplication(GemeenteApplication):
         pip = PIPMelding(
             gemeente=melding.gemeente,
             bsn=koppeling.bsn,
-            dagtekening=dt.date.fromisoformat(melding.dagtekening),
+            dagtekening=melding.dagtekening,
             leerroute=melding.leerroute,
             niveau=melding.niveau,
             geschatte_intensiteit=melding.geschatte_intensiteit,
             context=DuoContext(
-                start_inburgeringsplicht=_datum(koppeling.datum_start_inburgeringsplicht),
-                vestigingsdatum=_datum(koppeling.vestigingsdatum),
+                start_inburgeringsplicht=koppeling.datum_start_inburgeringsplicht,
+                vestigingsdatum=koppeling.vestigingsdatum,
                 asielmigrant=None
                 if koppeling.doelgroep is None
                 else koppeling.doelgroep == "asielstatushouder",
@@ -496,6 +487,13 @@ class OphalenOnmogelijk(DomainError):
     title = "Ophalen niet mogelijk"
 
 
+def _duo_datum(waarde: Any) -> dt.date:
+    try:
+        return dt.date.fromisoformat(str(waarde))
+    except ValueError as e:
+        raise OphalenOnmogelijk(f"DUO gaf geen geldige datum: {waarde!r}") from e
+
+
 A = TypeVar("A", DUONotificatie, PIPMeldingAggregate, AfrondingMelding)
 
 _CREATED: dict[type, str] = {
@@ -507,10 +505,6 @@ _CREATED: dict[type, str] = {
 
 def _created_name(cls: type) -> str:
     return _CREATED[cls]
-
-
-def _datum(iso: str | None) -> dt.date | None:
-    return None if iso is None else dt.date.fromisoformat(iso)
 
 
 def beschrijf_melding(melding: PIPMeldingAggregate | AfrondingMelding) -> dict[str, Any]:

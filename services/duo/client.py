@@ -4,9 +4,9 @@ API, POST /personen/{bsn}/PIP) and fetch exam results (Examen API, GET
 and `berichtId` as the specs name them.
 
 A PIP that breaks DUO's rules is refused here, before it leaves the platform, with DUO's
-own rules (services/duo/regels.py, DUO's README). 5xx answers and connection errors are retried with
-exponential backoff (bounded); when they persist, `DuoOnbereikbaar` is raised: the caller
-turns it into a visible signal.
+own rules (services/duo/rules.py, DUO's README). 5xx answers and connection errors are
+retried with exponential backoff (bounded); when they persist, `DuoOnbereikbaar` is raised:
+the caller turns it into a visible signal.
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ import httpx
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from services.duo import regels
+from services.duo import rules
 from services.duo.config import oin_paren
-from services.duo.regels import DuoContext
+from services.duo.rules import DuoContext
 from shared.domain import DomainError
 
 DUO_OIN = "00000001800866472000"  # Dienst Uitvoering Onderwijs in Logius' OIN register
@@ -92,7 +92,17 @@ class GemeenteZonderOIN(DomainError):
     bron: ClassVar[str | None] = "DUO README: Organisatieidentificatienummers (OIN)"
 
 
-LEERROUTE_NAAR_DUO = {"b1": "B", "onderwijs": "O", "z": "Z"}
+LEERROUTE_NAAR_DUO = {"b1": rules.B1_ROUTE, "onderwijs": rules.ONDERWIJSROUTE, "z": rules.Z_ROUTE}
+# MAP-PVT-Zroute API: the field of the date per onderdeel.
+AFRONDING_DATUM = {"map": "datumEindgesprekMap", "pvt": "datumOndertekeningPvt"}
+
+
+def afronding_bericht(onderdeel: str, datum: dt.date, verwijtbaar: str | None) -> dict[str, Any]:
+    """DUO's ResultaatMap / ResultaatPvt."""
+    bericht: dict[str, Any] = {AFRONDING_DATUM[onderdeel]: datum.isoformat()}
+    if verwijtbaar is not None:
+        bericht["verwijtbaar"] = "Ja" if verwijtbaar == "ja" else "Nee"
+    return bericht
 
 
 @dataclass(frozen=True)
@@ -139,7 +149,7 @@ class PIPMelding:
 
     def check_duo_regels(self) -> None:
         """DUO README, "Het aanleveren van een PIP": every rule, all broken ones at once."""
-        regels.check_pip(self.als_duo_pip(), self.context)
+        rules.check_pip(self.als_duo_pip(), self.context)
 
 
 @dataclass(frozen=True)
@@ -209,8 +219,8 @@ class DuoClient:
         """MAP-PVT-Zroute API: PUT .../map (datum eindgesprek) or .../pvt (datum
         ondertekening), with DUO's Ja/Nee verwijtbaar; refused here if it breaks DUO's rules.
         Returns the message sent."""
-        bericht = regels.afronding_bericht(onderdeel, datum, verwijtbaar)
-        regels.check_afronding(onderdeel, datum)
+        bericht = afronding_bericht(onderdeel, datum, verwijtbaar)
+        rules.check_afronding(onderdeel, datum)
         response = self._verzoek(
             "PUT", f"/personen/{bsn}/{onderdeel}", gemeente=gemeente, json=bericht
         )

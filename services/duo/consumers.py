@@ -7,22 +7,32 @@ a request handler."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 from uuid import UUID
 
+from contracts import duo as duo_contract
+from contracts import intake as intake_contract
+from contracts import pip as pip_contract
 from services.duo.application import DuoApplication
 from shared.berichten import OnleesbaarBericht, vereist
 
-INBURGERAAR_GEREGISTREERD = "nl.inburgering.intake.inburgeraar-geregistreerd.v1"
-PIP_VASTGESTELD = "nl.inburgering.pip.pip-vastgesteld.v1"
+# v2 of a type adds fields or dates' format only; replay from offset 0 still meets v1.
+INBURGERAAR_GEREGISTREERD = frozenset(
+    {intake_contract.INBURGERAAR_GEREGISTREERD, intake_contract.INBURGERAAR_GEREGISTREERD_V1}
+)
+PIP_VASTGESTELD = frozenset({pip_contract.PIP_VASTGESTELD})
 AFRONDINGEN = {
-    "nl.inburgering.pip.map-afgerond.v1": ("map", "datumEindgesprek"),
-    "nl.inburgering.pip.participatieverklaring-ondertekend.v1": ("pvt", "datum"),
+    pip_contract.MAP_AFGEROND: ("map", "datumEindgesprek"),
+    pip_contract.MAP_AFGEROND_V1: ("map", "datumEindgesprek"),
+    pip_contract.PARTICIPATIEVERKLARING_ONDERTEKEND: ("pvt", "datum"),
+    pip_contract.PARTICIPATIEVERKLARING_ONDERTEKEND_V1: ("pvt", "datum"),
 }
-NOTIFICATIE_ONTVANGEN = "nl.inburgering.duo.duo-notificatie-ontvangen.v1"
-MELDING_OPNIEUW_GEVRAAGD = (
-    "nl.inburgering.duo.pip-melding-opnieuw-gevraagd.v1",
-    "nl.inburgering.duo.afronding-melding-opnieuw-gevraagd.v1",
+NOTIFICATIE_ONTVANGEN = frozenset(
+    {duo_contract.DUO_NOTIFICATIE_ONTVANGEN, duo_contract.DUO_NOTIFICATIE_ONTVANGEN_V1}
+)
+MELDING_OPNIEUW_GEVRAAGD = frozenset(
+    {duo_contract.PIP_MELDING_OPNIEUW_GEVRAAGD, duo_contract.AFRONDING_MELDING_OPNIEUW_GEVRAAGD}
 )
 
 
@@ -33,17 +43,18 @@ class KoppelingPolicy:
         self.application = application
 
     def handles(self, ce_type: str) -> bool:
-        return ce_type == INBURGERAAR_GEREGISTREERD
+        return ce_type in INBURGERAAR_GEREGISTREERD
 
     def handle(self, cloudevent: dict[str, Any]) -> None:
         vereist(cloudevent, "bsn", "datumStartInburgeringsplicht")
         data = cloudevent["data"]
+        vestiging = data.get("vestigingsdatum")
         self.application.koppel(
             gemeente=cloudevent["gemeente"],
             inburgeraar_id=_uuid(cloudevent, cloudevent["subject"]),
             bsn=data["bsn"],
-            datum_start_inburgeringsplicht=data["datumStartInburgeringsplicht"],
-            vestigingsdatum=data.get("vestigingsdatum"),
+            datum_start_inburgeringsplicht=_datum(cloudevent, data["datumStartInburgeringsplicht"]),
+            vestigingsdatum=None if vestiging is None else _datum(cloudevent, vestiging),
             doelgroep=data.get("doelgroep"),
         )
 
@@ -56,7 +67,7 @@ class PIPMeldingPolicy:
         self.application = application
 
     def handles(self, ce_type: str) -> bool:
-        return ce_type == PIP_VASTGESTELD or ce_type in AFRONDINGEN
+        return ce_type in PIP_VASTGESTELD or ce_type in AFRONDINGEN
 
     def handle(self, cloudevent: dict[str, Any]) -> None:
         if cloudevent["type"] in AFRONDINGEN:
@@ -66,18 +77,27 @@ class PIPMeldingPolicy:
                 gemeente=cloudevent["gemeente"],
                 pip_id=_uuid(cloudevent, cloudevent["subject"]),
                 onderdeel=onderdeel,
-                datum=cloudevent["data"][datumveld],
+                datum=_datum(cloudevent, cloudevent["data"][datumveld]),
                 verwijtbaar=cloudevent["data"].get("verwijtbaar"),
                 bron_event_id=cloudevent["id"],
             )
             return
         vereist(cloudevent, "inburgeraarId", "pipVersie", "dagtekening", "leerroute")
         data = cloudevent["data"]
+        try:
+            pip_versie = int(data["pipVersie"])
+        except (TypeError, ValueError) as e:
+            raise OnleesbaarBericht(f"{cloudevent['type']} {cloudevent['id']}: {e}") from e
         self.application.meld_pip(
             gemeente=cloudevent["gemeente"],
             pip_id=_uuid(cloudevent, cloudevent["subject"]),
             inburgeraar_id=_uuid(cloudevent, data["inburgeraarId"]),
-            data=data,
+            pip_versie=pip_versie,
+            dagtekening=_datum(cloudevent, data["dagtekening"]),
+            leerroute=data["leerroute"],
+            niveau=data.get("niveau"),
+            geschatte_intensiteit=data.get("geschatteIntensiteit"),
+            doelgroep=data.get("doelgroep"),
         )
 
 
@@ -89,14 +109,21 @@ class EigenPolicy:
         self.application = application
 
     def handles(self, ce_type: str) -> bool:
-        return ce_type == NOTIFICATIE_ONTVANGEN or ce_type in MELDING_OPNIEUW_GEVRAAGD
+        return ce_type in NOTIFICATIE_ONTVANGEN or ce_type in MELDING_OPNIEUW_GEVRAAGD
 
     def handle(self, cloudevent: dict[str, Any]) -> None:
         aggregate_id = _uuid(cloudevent, cloudevent["subject"])
-        if cloudevent["type"] == NOTIFICATIE_ONTVANGEN:
+        if cloudevent["type"] in NOTIFICATIE_ONTVANGEN:
             self.application.haal_gegevens_op(aggregate_id, gemeente=cloudevent["gemeente"])
         else:
             self.application.meld_opnieuw(aggregate_id, gemeente=cloudevent["gemeente"])
+
+
+def _datum(cloudevent: dict[str, Any], value: Any) -> dt.date:
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError as e:
+        raise OnleesbaarBericht(f"{cloudevent['type']} {cloudevent['id']}: {e}") from e
 
 
 def _uuid(cloudevent: dict[str, Any], value: Any) -> UUID:

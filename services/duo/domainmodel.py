@@ -8,12 +8,18 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, ClassVar
+from typing import Annotated, Any, ClassVar
 from uuid import UUID
 
 from eventsourcing.domain import event
 
-from shared.domain import GemeenteAggregate, IsoDatum, RuleViolation
+from contracts import duo as contract
+from services.duo import rules
+from shared.domain import GemeenteAggregate, SchemaHint
+
+IsoMoment = Annotated[str, SchemaHint(format="date-time")]
+"""DUO's registratieDatumTijd, normalised to UTC (`normaliseer`): part of the notificatie's
+identity, so it keeps that one spelling."""
 
 
 class Afhandelstatus(StrEnum):
@@ -176,13 +182,15 @@ class DUONotificatie(GemeenteAggregate):
     persoonsgegevens: ClassVar[frozenset[str]] = frozenset({"bsn", "v_nummer"})
 
     class DUONotificatieOntvangen(GemeenteAggregate.Created):
+        cloudevent_type: ClassVar[str] = contract.DUO_NOTIFICATIE_ONTVANGEN
+        contract_version = 2
         persoonsgegevens: ClassVar[frozenset[str]] = frozenset({"bsn", "v_nummer"})
         gemeente: str
         bron: str
         doel: str
         bericht_id: str
         gebeurtenis_id: str
-        registratie_datum_tijd: str
+        registratie_datum_tijd: IsoMoment
         bsn: str | None
         v_nummer: int | None
         status: str
@@ -191,12 +199,14 @@ class DUONotificatie(GemeenteAggregate):
         ontbrekend: list[str]
 
     class DUONotificatieVerwerkt(GemeenteAggregate.Event):
+        cloudevent_type: ClassVar[str] = contract.DUO_NOTIFICATIE_VERWERKT
         toelichting: str
 
     class OphalenBijDUOMislukt(GemeenteAggregate.Event):
         """The facts could not be fetched (DUO down, person unknown): te verwerken, by a
         person or by a new notificatie."""
 
+        cloudevent_type: ClassVar[str] = contract.OPHALEN_BIJ_DUO_MISLUKT
         reden: str
 
     @staticmethod
@@ -253,7 +263,7 @@ class DUONotificatie(GemeenteAggregate):
         doel: str,
         bericht_id: str,
         gebeurtenis_id: str,
-        registratie_datum_tijd: str,
+        registratie_datum_tijd: IsoMoment,
         bsn: str | None,
         v_nummer: int | None,
         status: str,
@@ -307,16 +317,17 @@ class Inburgeringsplicht(GemeenteAggregate):
     persoonsgegevens: ClassVar[frozenset[str]] = frozenset({"bsn", "naam", "geboortedatum"})
 
     class InburgeringsplichtOntvangen(GemeenteAggregate.Created):
+        cloudevent_type: ClassVar[str] = contract.INBURGERINGSPLICHT_ONTVANGEN
         persoonsgegevens: ClassVar[frozenset[str]] = frozenset({"bsn", "naam", "geboortedatum"})
         gemeente: str
         notificatie_id: UUID
         gebeurtenis_id: str
         bsn: str
         naam: str
-        geboortedatum: IsoDatum
+        geboortedatum: dt.date
         doelgroep: str  # DUO's Doelgroepindeling
         gedetailleerde_doelgroep: str | None
-        datum_start_inburgeringsplicht: IsoDatum
+        datum_start_inburgeringsplicht: dt.date
 
     @staticmethod
     def create_id(notificatie_id: UUID, **_: Any) -> UUID:
@@ -331,10 +342,10 @@ class Inburgeringsplicht(GemeenteAggregate):
         gebeurtenis_id: str,
         bsn: str,
         naam: str,
-        geboortedatum: IsoDatum,
+        geboortedatum: dt.date,
         doelgroep: str,
         gedetailleerde_doelgroep: str | None,
-        datum_start_inburgeringsplicht: IsoDatum,
+        datum_start_inburgeringsplicht: dt.date,
     ) -> None:
         self.gemeente = gemeente
         self.notificatie_id = notificatie_id
@@ -353,10 +364,11 @@ class Examenresultaat(GemeenteAggregate):
     nothing."""
 
     class ExamenresultaatOntvangen(GemeenteAggregate.Created):
+        cloudevent_type: ClassVar[str] = contract.EXAMENRESULTAAT_ONTVANGEN
         gemeente: str
         inburgeraar_id: UUID
         onderdeel: str  # lezen, luisteren, schrijven, spreken, knm
-        examendatum: IsoDatum
+        examendatum: dt.date
         resultaat: str  # DUO's: Geslaagd, Gezakt, Geen
         behaald: bool
         niveau: str | None
@@ -364,7 +376,7 @@ class Examenresultaat(GemeenteAggregate):
 
     @staticmethod
     def create_id(
-        gemeente: str, inburgeraar_id: UUID, onderdeel: str, examendatum: str, **_: Any
+        gemeente: str, inburgeraar_id: UUID, onderdeel: str, examendatum: dt.date, **_: Any
     ) -> UUID:
         return uuid.uuid5(
             uuid.NAMESPACE_URL,
@@ -378,7 +390,7 @@ class Examenresultaat(GemeenteAggregate):
         gemeente: str,
         inburgeraar_id: UUID,
         onderdeel: str,
-        examendatum: IsoDatum,
+        examendatum: dt.date,
         resultaat: str,
         behaald: bool,
         niveau: str | None,
@@ -399,15 +411,16 @@ class Leerbaarheidstoetsresultaat(GemeenteAggregate):
     inburgeraar it belongs to; one per afname."""
 
     class LeerbaarheidstoetsresultaatOntvangen(GemeenteAggregate.Created):
+        cloudevent_type: ClassVar[str] = contract.LEERBAARHEIDSTOETSRESULTAAT_ONTVANGEN
         gemeente: str
         inburgeraar_id: UUID
         resultaat: str  # DUO's: B1-route haalbaar, B1-route niet haalbaar, Onbekend
         behaalde_score: str
         benodigde_score: str
-        datum_afname: IsoDatum
+        datum_afname: dt.date
 
     @staticmethod
-    def create_id(gemeente: str, inburgeraar_id: UUID, datum_afname: str, **_: Any) -> UUID:
+    def create_id(gemeente: str, inburgeraar_id: UUID, datum_afname: dt.date, **_: Any) -> UUID:
         return uuid.uuid5(uuid.NAMESPACE_URL, f"duo-lbt:{gemeente}:{inburgeraar_id}:{datum_afname}")
 
     @event(LeerbaarheidstoetsresultaatOntvangen)
@@ -419,7 +432,7 @@ class Leerbaarheidstoetsresultaat(GemeenteAggregate):
         resultaat: str,
         behaalde_score: str,
         benodigde_score: str,
-        datum_afname: IsoDatum,
+        datum_afname: dt.date,
     ) -> None:
         self.gemeente = gemeente
         self.inburgeraar_id = inburgeraar_id
@@ -443,8 +456,8 @@ class Koppeling(GemeenteAggregate):
         sleutel: str
         bsn: str
         inburgeraar_id: UUID
-        datum_start_inburgeringsplicht: IsoDatum | None
-        vestigingsdatum: IsoDatum | None
+        datum_start_inburgeringsplicht: dt.date | None
+        vestigingsdatum: dt.date | None
         doelgroep: str | None
 
     @staticmethod
@@ -459,8 +472,8 @@ class Koppeling(GemeenteAggregate):
         sleutel: str,
         bsn: str,
         inburgeraar_id: UUID,
-        datum_start_inburgeringsplicht: IsoDatum | None,
-        vestigingsdatum: IsoDatum | None,
+        datum_start_inburgeringsplicht: dt.date | None,
+        vestigingsdatum: dt.date | None,
         doelgroep: str | None,
     ) -> None:
         self.gemeente = gemeente
@@ -490,25 +503,29 @@ class PIPMelding(GemeenteAggregate):
     a retry (`PIPMeldingOpnieuwGevraagd`) succeeds."""
 
     class PIPMeldingAangemaakt(GemeenteAggregate.Created):
+        cloudevent_type: ClassVar[str] = contract.PIP_MELDING_AANGEMAAKT
         gemeente: str
         inburgeraar_id: UUID
         pip_id: UUID
         pip_versie: int
-        dagtekening: IsoDatum
+        dagtekening: dt.date
         leerroute: str
         niveau: str | None
         geschatte_intensiteit: int | None
         doelgroep: str | None
 
     class PIPGemeldBijDUO(GemeenteAggregate.Event):
+        cloudevent_type: ClassVar[str] = contract.PIP_GEMELD_BIJ_DUO
         bericht: dict[str, Any]  # DUO's PIP message as sent
 
     class PIPMeldingMislukt(GemeenteAggregate.Event):
+        cloudevent_type: ClassVar[str] = contract.PIP_MELDING_MISLUKT
         soort: str  # DuoOnbereikbaar, DuoFout, DuoRegelsOvertreden, BsnOnbekend
         reden: str
         poging: int
 
     class PIPMeldingOpnieuwGevraagd(GemeenteAggregate.Event):
+        cloudevent_type: ClassVar[str] = contract.PIP_MELDING_OPNIEUW_GEVRAAGD
         door: str
 
     @staticmethod
@@ -523,7 +540,7 @@ class PIPMelding(GemeenteAggregate):
         inburgeraar_id: UUID,
         pip_id: UUID,
         pip_versie: int,
-        dagtekening: IsoDatum,
+        dagtekening: dt.date,
         leerroute: str,
         niveau: str | None,
         geschatte_intensiteit: int | None,
@@ -557,19 +574,12 @@ class PIPMelding(GemeenteAggregate):
         self.reden = f"{soort}: {reden}"
 
     def vraag_opnieuw(self, door: str) -> None:
-        if self.status == MeldingStatus.GEMELD:
-            raise PIPAlGemeld(f"PIP-melding {self.id} is al bij DUO gemeld")
+        rules.check_niet_gemeld(self.status == MeldingStatus.GEMELD, f"PIP-melding {self.id}")
         self._opnieuw_gevraagd(door=door)
 
     @event(PIPMeldingOpnieuwGevraagd)
     def _opnieuw_gevraagd(self, door: str) -> None:
         self.status = MeldingStatus.OPNIEUW_GEVRAAGD.value
-
-
-class PIPAlGemeld(RuleViolation):
-    status = 409
-    title = "Al gemeld"
-    bron = "DUO README: Het aanleveren van een PIP (een PIP wordt eenmaal geregistreerd)"
 
 
 class AfrondingMelding(GemeenteAggregate):
@@ -578,22 +588,26 @@ class AfrondingMelding(GemeenteAggregate):
     went; the same life as a PIPMelding: created with its first outcome in one save."""
 
     class AfrondingMeldingAangemaakt(GemeenteAggregate.Created):
+        cloudevent_type: ClassVar[str] = contract.AFRONDING_MELDING_AANGEMAAKT
         gemeente: str
         inburgeraar_id: UUID
         pip_id: UUID
         onderdeel: str  # map, pvt
-        datum: IsoDatum
+        datum: dt.date
         verwijtbaar: str | None  # ja, nee
 
     class AfrondingGemeldBijDUO(GemeenteAggregate.Event):
+        cloudevent_type: ClassVar[str] = contract.AFRONDING_GEMELD_BIJ_DUO
         bericht: dict[str, Any]
 
     class AfrondingMeldingMislukt(GemeenteAggregate.Event):
+        cloudevent_type: ClassVar[str] = contract.AFRONDING_MELDING_MISLUKT
         soort: str
         reden: str
         poging: int
 
     class AfrondingMeldingOpnieuwGevraagd(GemeenteAggregate.Event):
+        cloudevent_type: ClassVar[str] = contract.AFRONDING_MELDING_OPNIEUW_GEVRAAGD
         door: str
 
     @staticmethod
@@ -614,7 +628,7 @@ class AfrondingMelding(GemeenteAggregate):
         inburgeraar_id: UUID,
         pip_id: UUID,
         onderdeel: str,
-        datum: IsoDatum,
+        datum: dt.date,
         verwijtbaar: str | None,
     ) -> None:
         self.gemeente = gemeente
@@ -642,8 +656,7 @@ class AfrondingMelding(GemeenteAggregate):
         self.reden = f"{soort}: {reden}"
 
     def vraag_opnieuw(self, door: str) -> None:
-        if self.status == MeldingStatus.GEMELD:
-            raise PIPAlGemeld(f"Melding {self.id} is al bij DUO gemeld")
+        rules.check_niet_gemeld(self.status == MeldingStatus.GEMELD, f"Melding {self.id}")
         self._opnieuw_gevraagd(door=door)
 
     @event(AfrondingMeldingOpnieuwGevraagd)

@@ -1,6 +1,7 @@
 """Composition root of the DUO service's worker: the consumers that carry the chain with
 DUO (intake's registrations, pip's PIPVastgesteld, and the DUO service's own notificaties and
-retries) and in Kafka mode the relay that publishes the DUO service's events.
+retries) and in Kafka mode the relay that publishes the DUO service's events, all built by
+`services.duo.bootstrap`.
 
     python -m services.duo.worker      # Kafka mode, until SIGTERM
 
@@ -9,53 +10,11 @@ with LogSources on the intake and pip applications instead of Kafka."""
 
 from __future__ import annotations
 
-from uuid import UUID
-
-from eventsourcing.application import Application
-
-from services.duo.application import DuoApplication
+from services.duo.bootstrap import SERVICE, UPSTREAMS, build_consumers, build_worker
 from services.duo.config import DuoSettings
-from services.duo.consumers import EigenPolicy, KoppelingPolicy, PIPMeldingPolicy
-from services.duo.main import build_application
-from shared.config import PlatformSettings
-from shared.consumer import Consumer, DeadLetters, LoggedDeadLetters, LogSource
-from shared.runtime import BackgroundLoop, Task, choreography_consumer, relay_task, serve
+from shared.runtime import serve
 
-SERVICE = "duo"
-UPSTREAMS = ("intake", "pip")
-
-
-def build_consumers(
-    settings: PlatformSettings,
-    application: DuoApplication,
-    *,
-    intake: Application[UUID] | None = None,
-    pip: Application[UUID] | None = None,
-    dead_letters: DeadLetters | None = None,
-) -> list[Consumer]:
-    """intake's and pip's topics (Kafka) or logs (embedded); the DUO service's own log in
-    both modes (it is the DUO service's own store)."""
-    return [
-        choreography_consumer(
-            settings, application, KoppelingPolicy(application), "intake", intake, dead_letters
-        ),
-        choreography_consumer(
-            settings, application, PIPMeldingPolicy(application), "pip", pip, dead_letters
-        ),
-        Consumer(
-            application,
-            LogSource(application),
-            EigenPolicy(application),
-            dead_letters or LoggedDeadLetters(),
-        ),
-    ]
-
-
-def build_worker(settings: DuoSettings) -> tuple[DuoApplication, BackgroundLoop]:
-    """Kafka mode: relay and consumers of the DUO service in one loop."""
-    application = build_application(settings)
-    tasks: list[Task] = [relay_task(settings, application), *build_consumers(settings, application)]
-    return application, BackgroundLoop(tasks)
+__all__ = ["build_consumers", "build_worker", "main"]
 
 
 def main() -> None:

@@ -14,26 +14,23 @@ from services.intake.application import IntakeApplication
 from services.intake.domainmodel import (
     Adres,
     COAProfiel,
-    Doelgroep,
-    Gevolg,
     Hoofddoel,
     HoofddoelKeuze,
     Huisgenoot,
     Leefgebied,
     LeefgebiedBevinding,
     Leerbaarheidstoets,
-    Leerroute,
     LeerrouteAdvies,
     Opleiding,
     OpleidingEnWerkervaring,
     PersoonlijkeOmstandigheden,
     Relatie,
-    ToetsResultaat,
     Toetsuitslag,
     ToetsVrijstelling,
     VrijstellingReden,
     Werkervaring,
 )
+from services.intake.rules import Doelgroep, Gevolg, Leerroute, ToetsResultaat
 from shared.api import API_PREFIX, ApiModel, Behandelaar, ExpectedVersion, Gemeentecode, etag
 from shared.auth import Principal, Rol
 from shared.bsn import is_geldig_bsn

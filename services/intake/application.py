@@ -16,8 +16,6 @@ from services.intake.domainmodel import (
     Adres,
     BsnVerwijzing,
     COAProfiel,
-    Doelgroep,
-    Gevolg,
     HoofddoelKeuze,
     Inburgeraar,
     LeefgebiedBevinding,
@@ -25,22 +23,17 @@ from services.intake.domainmodel import (
     LeerrouteAdvies,
     OpleidingEnWerkervaring,
     PersoonlijkeOmstandigheden,
+)
+from services.intake.rules import (
+    Doelgroep,
+    Gevolg,
     check_bsn,
     check_gemeentecode,
+    check_niet_al_geregistreerd,
     check_niet_vergeten,
 )
 from shared.application import GemeenteApplication
-from shared.domain import VERWIJDERD, GeenToegang, RuleViolation, today
-
-
-class AlGeregistreerd(RuleViolation):
-    status = 409
-    title = "Al geregistreerd"
-    bron = "één inburgeraar per inburgeringsplichtige per gemeente"
-
-    def __init__(self, detail: str, bestaand_id: UUID) -> None:
-        super().__init__(detail)
-        self.bestaand_id = bestaand_id
+from shared.domain import VERWIJDERD, GeenToegang, today
 
 
 class IntakeApplication(GemeenteApplication):
@@ -82,12 +75,7 @@ class IntakeApplication(GemeenteApplication):
         check_gemeentecode(gemeente)
         self._check_toegang(gemeente, gemeenten)
         bestaand = self._verwijzing(gemeente, bsn)
-        if bestaand is not None:
-            raise AlGeregistreerd(
-                f"Deze persoon is in {gemeente} al geregistreerd als inburgeraar "
-                f"{bestaand.inburgeraar_id}",
-                bestaand.inburgeraar_id,
-            )
+        check_niet_al_geregistreerd(gemeente, None if bestaand is None else bestaand.inburgeraar_id)
         inburgeraar = Inburgeraar.registreer(
             gemeente=gemeente,
             doelgroep=doelgroep,
@@ -276,7 +264,7 @@ class IntakeApplication(GemeenteApplication):
         In this order, so a failed save leaves the key destroyed and a retry completes the
         record; the reverse could claim a forgetting that did not happen."""
         inburgeraar = self.get_voor(Inburgeraar, inburgeraar_id, gemeenten)
-        check_niet_vergeten(inburgeraar)
+        check_niet_vergeten(inburgeraar.id, inburgeraar.vergeten_op)
         verwijzing = None
         if inburgeraar.bsn != VERWIJDERD:
             verwijzing = self._verwijzing(inburgeraar.gemeente, inburgeraar.bsn)

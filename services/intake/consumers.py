@@ -12,19 +12,14 @@ import logging
 from typing import Any
 from uuid import UUID
 
-from services.intake.application import AlGeregistreerd, IntakeApplication
-from services.intake.domainmodel import (
-    Doelgroep,
-    Leerbaarheidstoets,
-    ToetsResultaat,
-    Toetsuitslag,
-)
+from contracts import duo as duo_contract
+from services.intake.application import IntakeApplication
+from services.intake.domainmodel import Leerbaarheidstoets, Toetsuitslag
+from services.intake.rules import AlGeregistreerd, Doelgroep, ToetsResultaat
 from shared.berichten import OnleesbaarBericht, vereist
 
 log = logging.getLogger(__name__)
 
-INBURGERINGSPLICHT_ONTVANGEN = "nl.inburgering.duo.inburgeringsplicht-ontvangen.v1"
-LBT_ONTVANGEN = "nl.inburgering.duo.leerbaarheidstoetsresultaat-ontvangen.v1"
 # DUO's LeerbaarheidstoetsResultaat -> intake's spelling of it.
 TOETSRESULTAAT_VAN_DUO = {
     "B1-route haalbaar": ToetsResultaat.B1_ROUTE_HAALBAAR,
@@ -45,10 +40,13 @@ class IntakeDuoPolicy:
         self.application = application
 
     def handles(self, ce_type: str) -> bool:
-        return ce_type in (INBURGERINGSPLICHT_ONTVANGEN, LBT_ONTVANGEN)
+        return ce_type in (
+            duo_contract.INBURGERINGSPLICHT_ONTVANGEN,
+            duo_contract.LEERBAARHEIDSTOETSRESULTAAT_ONTVANGEN,
+        )
 
     def handle(self, cloudevent: dict[str, Any]) -> None:
-        if cloudevent["type"] == LBT_ONTVANGEN:
+        if cloudevent["type"] == duo_contract.LEERBAARHEIDSTOETSRESULTAAT_ONTVANGEN:
             self._leerbaarheidstoets(cloudevent)
         else:
             self._registreer(cloudevent)

@@ -1,10 +1,10 @@
 """The inburgeraar and the brede intake (art. 14 Wi2021).
 
-Commands (public methods) check the rules with the named guards below and then call one
-private `@event` method per fact; those only change state, because they also run when the
-aggregate is replayed, when "today" has moved on. Events carry dates as ISO strings and
-enums as their values, so any consumer can decode them with eventsourcing's default
-transcoder (which has no transcoding for `datetime.date`).
+Commands (public methods) check the rules with the named guards of `rules.py` and then
+call one private `@event` method per fact; those only assign, because they also run when the
+aggregate is replayed, when "today" has moved on. Business dates travel in events as dates
+(published as ISO 8601), enums as their values; the nested values (COA profile, toets,
+opleidingen) as plain dicts with ISO date strings.
 """
 
 from __future__ import annotations
@@ -17,35 +17,40 @@ from uuid import UUID
 
 from eventsourcing.domain import event
 
-from shared.bsn import is_geldig_bsn
-from shared.domain import VERWIJDERD, GemeenteAggregate, IsoDatum, RuleViolation, add_years, today
-from shared.gemeenten import is_gemeentecode
-
-PIP_TERMIJN = dt.timedelta(days=70)
-MINIMUMLEEFTIJD = 16
-VVE_LEEFTIJD = 4
-BOETE_NIET_VERSCHENEN_EURO = 250
-MAX_BOETES_NIET_VERSCHENEN = 2
-
-
-class Doelgroep(StrEnum):
-    ASIELSTATUSHOUDER = "asielstatushouder"
-    GEZINSMIGRANT = "gezinsmigrant"
-    OVERIGE_MIGRANT = "overige_migrant"
+from contracts import intake as intake_contract
+from services.intake.rules import (
+    BOETE_NIET_VERSCHENEN_EURO,
+    Doelgroep,
+    Gevolg,
+    Leerroute,
+    Onderdeel,
+    ToetsResultaat,
+    check_afronding_na_gesprekken,
+    check_bsn,
+    check_coa_profiel_toegestaan,
+    check_gemeentecode,
+    check_intake_open,
+    check_intake_volledig,
+    check_leeftijd,
+    check_leerbaarheidstoets,
+    check_leerroute_advies,
+    check_niet_in_toekomst,
+    check_niet_vergeten,
+    check_niet_verschenen_nieuw,
+    check_niet_voor_start,
+    check_nieuwe_uitnodiging,
+    gevolg_niet_verschenen,
+    is_onder_vve_leeftijd,
+    wijkt_af_van_toets,
+)
+from shared import termijnen
+from shared.domain import VERWIJDERD, GemeenteAggregate, today
 
 
 class Relatie(StrEnum):
     PARTNER = "partner"
     KIND = "kind"
     OVERIG = "overig"
-
-
-class ToetsResultaat(StrEnum):
-    """DUO's LeerbaarheidstoetsResultaat ("B1-route haalbaar", ...) in our spelling."""
-
-    B1_ROUTE_HAALBAAR = "b1_route_haalbaar"
-    B1_ROUTE_NIET_HAALBAAR = "b1_route_niet_haalbaar"
-    ONBEKEND = "onbekend"
 
 
 class VrijstellingReden(StrEnum):
@@ -68,204 +73,11 @@ class Hoofddoel(StrEnum):
     PARTICIPATIE = "participatie"
 
 
-class Leerroute(StrEnum):
-    B1 = "b1"
-    ONDERWIJS = "onderwijs"
-    Z = "z"
-
-
-class Onderdeel(StrEnum):
-    """The mandatory parts of the brede intake, named like the endpoints that record them."""
-
-    INTAKEGESPREK = "intakegesprek"
-    LEERBAARHEIDSTOETS = "leerbaarheidstoets"
-    OPLEIDING_EN_WERKERVARING = "opleiding-en-werkervaring"
-    PERSOONLIJKE_OMSTANDIGHEDEN = "persoonlijke-omstandigheden"
-    HOOFDDOEL = "hoofddoel"
-    LEERROUTE_ADVIES = "leerroute-advies"
-    MOTIVATIE_AFWIJKING_TOETS = "leerroute-advies.motivatie"
-    VVE_INFORMATIE = "vve-informatie"
-
-
-class Gevolg(StrEnum):
-    WAARSCHUWING = "waarschuwing"
-    BOETE = "boete"
-    GEEN = "geen"
-
-
-# --- Rules -------------------------------------------------------------------------------
-
-
-class BsnOngeldig(RuleViolation):
-    bron = "11-proef BSN (Wet algemene bepalingen burgerservicenummer)"
-
-
-class OnbekendeGemeentecode(RuleViolation):
-    bron = "CBS gemeentelijke indeling 2024"
-
-
-class DatumInToekomst(RuleViolation):
-    bron = "feiten worden vastgelegd nadat ze zich voordeden"
-
-
-class TeJongVoorInburgeringsplicht(RuleViolation):
-    bron = "art. 3 Wi2021 (inburgeringsplichtig vanaf 16 jaar; artikel niet geverifieerd)"
-
-
-class DatumVoorStartInburgeringsplicht(RuleViolation):
-    bron = "art. 14 Wi2021 (brede intake volgt op de start van de inburgeringsplicht)"
-
-
-class COAProfielNietVoorDoelgroep(RuleViolation):
-    bron = "domain.md: COA koppelt en draagt over, alleen bij asielstatushouders"
-
-
-class IntakeAfgesloten(RuleViolation):
-    bron = "art. 14 Wi2021 (de brede intake is afgerond)"
-
-
-class LeerbaarheidstoetsOngeldig(RuleViolation):
-    bron = (
-        "art. 14 lid 3 Wi2021; Besluit inburgering 2021 (vrijstelling: visuele/auditieve beperking)"
-    )
-
-
-class LeerrouteAdviesZonderToets(RuleViolation):
-    bron = "art. 14 lid 3 Wi2021 (het advies weegt de uitkomst van de leerbaarheidstoets)"
-
-
-class AfwijkingZonderMotivatie(RuleViolation):
-    bron = (
-        "art. 14 Wi2021; Divosa Handreiking brede intake en PIP (afwijken van de toets met redenen)"
-    )
-
-
-class IntakeOnvolledig(RuleViolation):
-    bron = "art. 14 Wi2021 (minimale inhoud brede intake); domain.md stap 2 (VVE)"
-
-
-class AfrondingVoorLaatsteGesprek(RuleViolation):
-    bron = "art. 14 Wi2021 (de intake eindigt na de gesprekken)"
-
-
-class NietVerschenenAlVastgelegd(RuleViolation):
-    bron = "domain.md stap 2 (één sanctie per gemiste afspraak)"
-
-
-class NieuweUitnodigingOngeldig(RuleViolation):
-    bron = "domain.md stap 2 (eerste keer niet verschenen: waarschuwing en nieuwe uitnodiging)"
-
-
-class AlVergeten(RuleViolation):
-    status = 409
-    title = "Persoonsgegevens al vergeten"
-    bron = "art. 17 AVG (recht op vergetelheid)"
-
-
-def check_niet_vergeten(inburgeraar: Inburgeraar) -> None:
-    if inburgeraar.vergeten:
-        raise AlVergeten(f"De persoonsgegevens van {inburgeraar.id} zijn al vergeten")
-
-
-def check_bsn(bsn: str) -> None:
-    if not is_geldig_bsn(bsn):
-        raise BsnOngeldig("BSN voldoet niet aan de 11-proef (9 cijfers)")
-
-
-def check_gemeentecode(gemeente: str) -> None:
-    if not is_gemeentecode(gemeente):
-        raise OnbekendeGemeentecode(f"{gemeente!r} is geen CBS-gemeentecode (GMxxxx)")
-
-
-def check_niet_in_toekomst(datum: dt.date, wat: str) -> None:
-    if datum > today():
-        raise DatumInToekomst(f"{wat} {datum.isoformat()} ligt in de toekomst")
-
-
-def check_leeftijd(geboortedatum: dt.date, start_inburgeringsplicht: dt.date) -> None:
-    if add_years(geboortedatum, MINIMUMLEEFTIJD) > start_inburgeringsplicht:
-        raise TeJongVoorInburgeringsplicht(
-            f"Op {start_inburgeringsplicht.isoformat()} was de persoon nog geen "
-            f"{MINIMUMLEEFTIJD} jaar"
-        )
-
-
-def check_niet_voor_start(datum: dt.date, start: dt.date, wat: str) -> None:
-    if datum < start:
-        raise DatumVoorStartInburgeringsplicht(
-            f"{wat} {datum.isoformat()} ligt voor de start van de inburgeringsplicht "
-            f"({start.isoformat()})"
-        )
-
-
-def check_coa_profiel_toegestaan(doelgroep: Doelgroep) -> None:
-    if doelgroep is not Doelgroep.ASIELSTATUSHOUDER:
-        raise COAProfielNietVoorDoelgroep(
-            f"Een COA-profiel hoort alleen bij een asielstatushouder, niet bij {doelgroep.value}"
-        )
-
-
-def check_leerbaarheidstoets(toets: Leerbaarheidstoets) -> None:
-    if (toets.uitslag is None) == (toets.vrijstelling is None):
-        raise LeerbaarheidstoetsOngeldig("Geef een uitslag of een vrijstelling, niet beide")
-    if toets.vrijstelling is not None and not toets.vrijstelling.toelichting.strip():
-        raise LeerbaarheidstoetsOngeldig("Een vrijstelling vraagt een toelichting")
-
-
-def wijkt_af_van_toets(toets: Leerbaarheidstoets, leerroute: Leerroute) -> bool:
-    """Whether the advised route goes against the toets outcome (B1 attainable or not)."""
-    if toets.uitslag is None:
-        return False
-    haalbaar = {Leerroute.B1, Leerroute.ONDERWIJS}
-    if toets.uitslag.resultaat is ToetsResultaat.B1_ROUTE_HAALBAAR:
-        return leerroute not in haalbaar
-    if toets.uitslag.resultaat is ToetsResultaat.B1_ROUTE_NIET_HAALBAAR:
-        return leerroute in haalbaar
-    return False
-
-
-def check_leerroute_advies(
-    toets: Leerbaarheidstoets | None, leerroute: Leerroute, motivatie: str | None
-) -> None:
-    if toets is None:
-        raise LeerrouteAdviesZonderToets(
-            "Leg eerst de leerbaarheidstoets (uitslag of vrijstelling) vast"
-        )
-    if wijkt_af_van_toets(toets, leerroute) and not (motivatie and motivatie.strip()):
-        raise AfwijkingZonderMotivatie(
-            f"Leerroute {leerroute.value} wijkt af van de uitkomst van de leerbaarheidstoets "
-            f"({toets.uitslag.resultaat.value if toets.uitslag else ''}); motiveer de afwijking"
-        )
-
-
-def check_intake_volledig(ontbrekend: list[Onderdeel]) -> None:
-    if ontbrekend:
-        namen = [o.value for o in ontbrekend]
-        raise IntakeOnvolledig(
-            f"De brede intake is niet volledig; ontbreekt: {', '.join(namen)}",
-            ontbrekend=namen,
-        )
-
-
-def check_nieuwe_uitnodiging(
-    datum: dt.date, nieuwe_uitnodiging: dt.date | None, *, verplicht: bool
-) -> None:
-    if nieuwe_uitnodiging is None:
-        if verplicht:
-            raise NieuweUitnodigingOngeldig(
-                "Bij de eerste keer niet verschijnen hoort een waarschuwing met een nieuwe "
-                "uitnodiging; geef de nieuwe datum"
-            )
-        return
-    if nieuwe_uitnodiging <= datum:
-        raise NieuweUitnodigingOngeldig("De nieuwe uitnodiging moet na de gemiste afspraak liggen")
-
-
 # --- Value objects -------------------------------------------------------------------------
 
 
 def naar_event(value: Any) -> Any:
-    """A value as the default JSON transcoder stores it: dates as ISO text, enums as values."""
+    """A nested value as its event stores it: plain dicts, dates as ISO text, enums as values."""
     if is_dataclass(value) and not isinstance(value, type):
         return {f.name: naar_event(getattr(value, f.name)) for f in fields(value)}
     if isinstance(value, list | tuple):
@@ -277,11 +89,7 @@ def naar_event(value: Any) -> Any:
     return value
 
 
-def _datum(value: str | None) -> dt.date | None:
-    return None if value is None else dt.date.fromisoformat(value)
-
-
-def _datum_verplicht(value: str) -> dt.date:
+def _datum(value: str) -> dt.date:
     return dt.date.fromisoformat(value)
 
 
@@ -301,7 +109,7 @@ class Huisgenoot:
 
     @classmethod
     def uit_event(cls, data: dict[str, Any]) -> Huisgenoot:
-        return cls(Relatie(data["relatie"]), _datum_verplicht(data["geboortedatum"]))
+        return cls(Relatie(data["relatie"]), _datum(data["geboortedatum"]))
 
 
 @dataclass(frozen=True)
@@ -404,10 +212,6 @@ class Boete:
     datum_niet_verschenen: dt.date
 
 
-def _onder(leeftijd: int, geboortedatum: dt.date, peildatum: dt.date) -> bool:
-    return geboortedatum <= peildatum < add_years(geboortedatum, leeftijd)
-
-
 # --- The aggregate -------------------------------------------------------------------------
 
 
@@ -431,6 +235,12 @@ class Inburgeraar(GemeenteAggregate):
     )
 
     class InburgeraarGeregistreerd(GemeenteAggregate.Created):
+        """v2 (contract and stored shape) carries the last day to set the PIP, so no reader
+        computes the ten weeks; registrations stored before it get it from their start."""
+
+        cloudevent_type: ClassVar[str] = intake_contract.INBURGERAAR_GEREGISTREERD
+        contract_version = 2
+        class_version = 2
         persoonsgegevens: ClassVar[frozenset[str]] = frozenset(
             {"bsn", "naam", "geboortedatum", "adres"}
         )
@@ -438,10 +248,18 @@ class Inburgeraar(GemeenteAggregate):
         doelgroep: str
         bsn: str
         naam: str
-        geboortedatum: IsoDatum
+        geboortedatum: dt.date
         adres: dict[str, Any] | None
-        datum_start_inburgeringsplicht: IsoDatum
-        vestigingsdatum: IsoDatum | None
+        datum_start_inburgeringsplicht: dt.date
+        vestigingsdatum: dt.date | None
+        uiterste_datum_pip: dt.date
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            start = state["datum_start_inburgeringsplicht"]
+            if isinstance(start, str):
+                start = dt.date.fromisoformat(start)
+            state["uiterste_datum_pip"] = termijnen.uiterste_datum_pip(start)
 
     @event(InburgeraarGeregistreerd)
     def __init__(
@@ -450,20 +268,22 @@ class Inburgeraar(GemeenteAggregate):
         doelgroep: str,
         bsn: str,
         naam: str,
-        geboortedatum: IsoDatum,
+        geboortedatum: dt.date | None,
         adres: dict[str, Any] | None,
-        datum_start_inburgeringsplicht: IsoDatum,
-        vestigingsdatum: IsoDatum | None,
+        datum_start_inburgeringsplicht: dt.date,
+        vestigingsdatum: dt.date | None,
+        uiterste_datum_pip: dt.date,
     ) -> None:
         self.gemeente = gemeente
         self.doelgroep = Doelgroep(doelgroep)
         self.bsn = bsn
         self.naam = naam
         # None once the person is forgotten (crypto-shredding: the date is "removed").
-        self.geboortedatum = _datum(None if geboortedatum == VERWIJDERD else geboortedatum)
+        self.geboortedatum = geboortedatum
         self.adres = Adres(**adres) if adres is not None else None
-        self.datum_start_inburgeringsplicht = _datum_verplicht(datum_start_inburgeringsplicht)
-        self.vestigingsdatum = _datum(vestigingsdatum)
+        self.datum_start_inburgeringsplicht = datum_start_inburgeringsplicht
+        self.vestigingsdatum = vestigingsdatum
+        self.uiterste_datum_pip = uiterste_datum_pip
         self.coa_profiel: COAProfiel | None = None
         self.intakegesprekken: list[Intakegesprek] = []
         self.leerbaarheidstoets: Leerbaarheidstoets | None = None
@@ -491,30 +311,30 @@ class Inburgeraar(GemeenteAggregate):
         datum_start_inburgeringsplicht: dt.date,
         vestigingsdatum: dt.date | None = None,
     ) -> Inburgeraar:
+        vandaag = today()
         check_gemeentecode(gemeente)
         check_bsn(bsn)
-        check_niet_in_toekomst(geboortedatum, "geboortedatum")
-        check_niet_in_toekomst(datum_start_inburgeringsplicht, "datumStartInburgeringsplicht")
+        check_niet_in_toekomst(geboortedatum, vandaag, "geboortedatum")
+        check_niet_in_toekomst(
+            datum_start_inburgeringsplicht, vandaag, "datumStartInburgeringsplicht"
+        )
         check_leeftijd(geboortedatum, datum_start_inburgeringsplicht)
         if vestigingsdatum is not None:
-            check_niet_in_toekomst(vestigingsdatum, "vestigingsdatum")
+            check_niet_in_toekomst(vestigingsdatum, vandaag, "vestigingsdatum")
         return cls(
             gemeente=gemeente,
             doelgroep=doelgroep.value,
             bsn=bsn,
             naam=naam,
-            geboortedatum=naar_event(geboortedatum),
+            geboortedatum=geboortedatum,
             adres=naar_event(adres),
-            datum_start_inburgeringsplicht=naar_event(datum_start_inburgeringsplicht),
-            vestigingsdatum=naar_event(vestigingsdatum),
+            datum_start_inburgeringsplicht=datum_start_inburgeringsplicht,
+            vestigingsdatum=vestigingsdatum,
+            # The ten weeks of art. 15 Wi2021 run from the start of the obligation.
+            uiterste_datum_pip=termijnen.uiterste_datum_pip(datum_start_inburgeringsplicht),
         )
 
     # --- derived state ---
-
-    @property
-    def uiterste_datum_pip(self) -> dt.date:
-        """The 10-week clock of art. 15 Wi2021 runs from the start of the obligation."""
-        return self.datum_start_inburgeringsplicht + PIP_TERMIJN
 
     @property
     def afgerond(self) -> bool:
@@ -529,7 +349,7 @@ class Inburgeraar(GemeenteAggregate):
             geboortedata += [
                 h.geboortedatum for h in self.coa_profiel.huishouden if h.relatie is Relatie.KIND
             ]
-        return any(_onder(VVE_LEEFTIJD, d, peildatum) for d in geboortedata)
+        return any(is_onder_vve_leeftijd(d, peildatum) for d in geboortedata)
 
     def ontbrekende_onderdelen(self, peildatum: dt.date) -> list[Onderdeel]:
         ontbrekend: list[Onderdeel] = []
@@ -547,7 +367,7 @@ class Inburgeraar(GemeenteAggregate):
             ontbrekend.append(Onderdeel.LEERROUTE_ADVIES)
         elif (
             self.leerbaarheidstoets is not None
-            and wijkt_af_van_toets(self.leerbaarheidstoets, self.leerroute_advies.leerroute)
+            and wijkt_af_van_toets(self.toetsresultaat, self.leerroute_advies.leerroute)
             and not (self.leerroute_advies.motivatie or "").strip()
         ):
             # The toets was recorded again after the advice and now contradicts it.
@@ -556,27 +376,31 @@ class Inburgeraar(GemeenteAggregate):
             ontbrekend.append(Onderdeel.VVE_INFORMATIE)
         return ontbrekend
 
+    @property
+    def toetsresultaat(self) -> ToetsResultaat | None:
+        """The outcome of the recorded leerbaarheidstoets; None without one or when exempt."""
+        toets = self.leerbaarheidstoets
+        return None if toets is None or toets.uitslag is None else toets.uitslag.resultaat
+
     def check_open(self) -> None:
-        if self.afrondingsdatum is not None:
-            raise IntakeAfgesloten(
-                f"De brede intake is op {self.afrondingsdatum.isoformat()} afgerond; "
-                "onderdelen kunnen niet meer worden gewijzigd"
-            )
+        check_intake_open(self.afrondingsdatum)
 
     # --- commands and their events ---
 
     class VestigingsdatumVastgelegd(GemeenteAggregate.Event):
-        vestigingsdatum: IsoDatum
+        cloudevent_type: ClassVar[str] = intake_contract.VESTIGINGSDATUM_VASTGELEGD
+        vestigingsdatum: dt.date
 
     def leg_vestigingsdatum_vast(self, vestigingsdatum: dt.date) -> None:
-        check_niet_in_toekomst(vestigingsdatum, "vestigingsdatum")
-        self._vestigingsdatum_vastgelegd(vestigingsdatum=naar_event(vestigingsdatum))
+        check_niet_in_toekomst(vestigingsdatum, today(), "vestigingsdatum")
+        self._vestigingsdatum_vastgelegd(vestigingsdatum=vestigingsdatum)
 
     @event(VestigingsdatumVastgelegd)
-    def _vestigingsdatum_vastgelegd(self, vestigingsdatum: str) -> None:
-        self.vestigingsdatum = _datum_verplicht(vestigingsdatum)
+    def _vestigingsdatum_vastgelegd(self, vestigingsdatum: dt.date) -> None:
+        self.vestigingsdatum = vestigingsdatum
 
     class COAProfielOntvangen(GemeenteAggregate.Event):
+        cloudevent_type: ClassVar[str] = intake_contract.COA_PROFIEL_ONTVANGEN
         persoonsgegevens: ClassVar[frozenset[str]] = frozenset(
             {
                 "huishouden",
@@ -598,7 +422,7 @@ class Inburgeraar(GemeenteAggregate):
         self.check_open()
         check_coa_profiel_toegestaan(self.doelgroep)
         for huisgenoot in profiel.huishouden:
-            check_niet_in_toekomst(huisgenoot.geboortedatum, "geboortedatum huisgenoot")
+            check_niet_in_toekomst(huisgenoot.geboortedatum, today(), "geboortedatum huisgenoot")
         self._coa_profiel_ontvangen(**naar_event(profiel))
 
     @event(COAProfielOntvangen)
@@ -621,31 +445,29 @@ class Inburgeraar(GemeenteAggregate):
         )
 
     class IntakegesprekGevoerd(GemeenteAggregate.Event):
+        cloudevent_type: ClassVar[str] = intake_contract.INTAKEGESPREK_GEVOERD
         volgnummer: int
-        gespreksdatum: IsoDatum
+        gespreksdatum: dt.date
         klantregisseur: str
 
     def voer_intakegesprek(self, gespreksdatum: dt.date, klantregisseur: str) -> int:
         self.check_open()
         check_niet_voor_start(gespreksdatum, self.datum_start_inburgeringsplicht, "gespreksdatum")
-        check_niet_in_toekomst(gespreksdatum, "gespreksdatum")
+        check_niet_in_toekomst(gespreksdatum, today(), "gespreksdatum")
         volgnummer = len(self.intakegesprekken) + 1
         self._intakegesprek_gevoerd(
-            volgnummer=volgnummer,
-            gespreksdatum=naar_event(gespreksdatum),
-            klantregisseur=klantregisseur,
+            volgnummer=volgnummer, gespreksdatum=gespreksdatum, klantregisseur=klantregisseur
         )
         return volgnummer
 
     @event(IntakegesprekGevoerd)
     def _intakegesprek_gevoerd(
-        self, volgnummer: int, gespreksdatum: str, klantregisseur: str
+        self, volgnummer: int, gespreksdatum: dt.date, klantregisseur: str
     ) -> None:
-        self.intakegesprekken.append(
-            Intakegesprek(volgnummer, _datum_verplicht(gespreksdatum), klantregisseur)
-        )
+        self.intakegesprekken.append(Intakegesprek(volgnummer, gespreksdatum, klantregisseur))
 
     class LeerbaarheidstoetsVastgelegd(GemeenteAggregate.Event):
+        cloudevent_type: ClassVar[str] = intake_contract.LEERBAARHEIDSTOETS_VASTGELEGD
         # The reason for an exemption is a visual or auditory impairment: health data.
         persoonsgegevens: ClassVar[frozenset[str]] = frozenset({"vrijstelling"})
         uitslag: dict[str, Any] | None
@@ -653,9 +475,12 @@ class Inburgeraar(GemeenteAggregate):
 
     def leg_leerbaarheidstoets_vast(self, toets: Leerbaarheidstoets) -> None:
         self.check_open()
-        check_leerbaarheidstoets(toets)
+        check_leerbaarheidstoets(
+            toets.uitslag is not None,
+            None if toets.vrijstelling is None else toets.vrijstelling.toelichting,
+        )
         if toets.uitslag is not None:
-            check_niet_in_toekomst(toets.uitslag.datum_afname, "datumAfname")
+            check_niet_in_toekomst(toets.uitslag.datum_afname, today(), "datumAfname")
         self._leerbaarheidstoets_vastgelegd(**naar_event(toets))
 
     @event(LeerbaarheidstoetsVastgelegd)
@@ -669,7 +494,7 @@ class Inburgeraar(GemeenteAggregate):
                 resultaat=ToetsResultaat(uitslag["resultaat"]),
                 behaalde_score=uitslag["behaalde_score"],
                 benodigde_score=uitslag["benodigde_score"],
-                datum_afname=_datum_verplicht(uitslag["datum_afname"]),
+                datum_afname=_datum(uitslag["datum_afname"]),
             ),
             vrijstelling=None
             if vrijstelling is None
@@ -679,6 +504,7 @@ class Inburgeraar(GemeenteAggregate):
         )
 
     class OpleidingEnWerkervaringVastgelegd(GemeenteAggregate.Event):
+        cloudevent_type: ClassVar[str] = intake_contract.OPLEIDING_EN_WERKERVARING_VASTGELEGD
         persoonsgegevens: ClassVar[frozenset[str]] = frozenset(
             {"opleidingen", "werkervaring", "toelichting"}
         )
@@ -704,6 +530,7 @@ class Inburgeraar(GemeenteAggregate):
         )
 
     class PersoonlijkeOmstandighedenVastgelegd(GemeenteAggregate.Event):
+        cloudevent_type: ClassVar[str] = intake_contract.PERSOONLIJKE_OMSTANDIGHEDEN_VASTGELEGD
         # Physical and mental health are special-category data (art. 9 AVG).
         persoonsgegevens: ClassVar[frozenset[str]] = frozenset(
             {"fysieke_gezondheid", "mentale_gezondheid", "geboortedata_kinderen", "overige"}
@@ -716,7 +543,7 @@ class Inburgeraar(GemeenteAggregate):
     def leg_persoonlijke_omstandigheden_vast(self, gegevens: PersoonlijkeOmstandigheden) -> None:
         self.check_open()
         for geboortedatum in gegevens.geboortedata_kinderen:
-            check_niet_in_toekomst(geboortedatum, "geboortedatum kind")
+            check_niet_in_toekomst(geboortedatum, today(), "geboortedatum kind")
         self._persoonlijke_omstandigheden_vastgelegd(**naar_event(gegevens))
 
     @event(PersoonlijkeOmstandighedenVastgelegd)
@@ -730,11 +557,12 @@ class Inburgeraar(GemeenteAggregate):
         self.persoonlijke_omstandigheden = PersoonlijkeOmstandigheden(
             fysieke_gezondheid=fysieke_gezondheid,
             mentale_gezondheid=mentale_gezondheid,
-            geboortedata_kinderen=[_datum_verplicht(d) for d in geboortedata_kinderen],
+            geboortedata_kinderen=[_datum(d) for d in geboortedata_kinderen],
             overige=overige,
         )
 
     class LeefgebiedVastgelegd(GemeenteAggregate.Event):
+        cloudevent_type: ClassVar[str] = intake_contract.LEEFGEBIED_VASTGELEGD
         persoonsgegevens: ClassVar[frozenset[str]] = frozenset(
             {"bevindingen", "ondersteuningsbehoefte"}
         )
@@ -754,6 +582,7 @@ class Inburgeraar(GemeenteAggregate):
         self.leefgebieden[gebied] = LeefgebiedBevinding(gebied, bevindingen, ondersteuningsbehoefte)
 
     class HoofddoelVastgelegd(GemeenteAggregate.Event):
+        cloudevent_type: ClassVar[str] = intake_contract.HOOFDDOEL_VASTGELEGD
         persoonsgegevens: ClassVar[frozenset[str]] = frozenset({"toelichting"})
         hoofddoel: str
         toelichting: str | None
@@ -767,6 +596,7 @@ class Inburgeraar(GemeenteAggregate):
         self.hoofddoel = HoofddoelKeuze(Hoofddoel(hoofddoel), toelichting)
 
     class LeerrouteGeadviseerd(GemeenteAggregate.Event):
+        cloudevent_type: ClassVar[str] = intake_contract.LEERROUTE_GEADVISEERD
         persoonsgegevens: ClassVar[frozenset[str]] = frozenset({"motivatie"})
         leerroute: str
         motivatie: str | None
@@ -774,12 +604,16 @@ class Inburgeraar(GemeenteAggregate):
 
     def adviseer_leerroute(self, advies: LeerrouteAdvies) -> None:
         self.check_open()
-        check_leerroute_advies(self.leerbaarheidstoets, advies.leerroute, advies.motivatie)
-        assert self.leerbaarheidstoets is not None
+        check_leerroute_advies(
+            self.leerbaarheidstoets is not None,
+            self.toetsresultaat,
+            advies.leerroute,
+            advies.motivatie,
+        )
         self._leerroute_geadviseerd(
             leerroute=advies.leerroute.value,
             motivatie=advies.motivatie,
-            wijkt_af_van_toets=wijkt_af_van_toets(self.leerbaarheidstoets, advies.leerroute),
+            wijkt_af_van_toets=wijkt_af_van_toets(self.toetsresultaat, advies.leerroute),
         )
 
     @event(LeerrouteGeadviseerd)
@@ -789,30 +623,40 @@ class Inburgeraar(GemeenteAggregate):
         self.leerroute_advies = LeerrouteAdvies(Leerroute(leerroute), motivatie)
 
     class VVEInformatieGegeven(GemeenteAggregate.Event):
-        datum_geinformeerd: IsoDatum
+        cloudevent_type: ClassVar[str] = intake_contract.VVE_INFORMATIE_GEGEVEN
+        datum_geinformeerd: dt.date
 
     def geef_vve_informatie(self, datum_geinformeerd: dt.date) -> None:
         self.check_open()
-        check_niet_in_toekomst(datum_geinformeerd, "datumGeinformeerd")
-        self._vve_informatie_gegeven(datum_geinformeerd=naar_event(datum_geinformeerd))
+        check_niet_in_toekomst(datum_geinformeerd, today(), "datumGeinformeerd")
+        self._vve_informatie_gegeven(datum_geinformeerd=datum_geinformeerd)
 
     @event(VVEInformatieGegeven)
-    def _vve_informatie_gegeven(self, datum_geinformeerd: str) -> None:
-        self.vve_geinformeerd_op = _datum_verplicht(datum_geinformeerd)
+    def _vve_informatie_gegeven(self, datum_geinformeerd: dt.date) -> None:
+        self.vve_geinformeerd_op = datum_geinformeerd
 
     class NietVerschenen(GemeenteAggregate.Event):
-        datum: IsoDatum
+        """v2 of the contract: `nieuwe_uitnodiging` is a date (v1 published a bare string)."""
+
+        cloudevent_type: ClassVar[str] = intake_contract.NIET_VERSCHENEN
+        contract_version = 2
+        datum: dt.date
         keer: int
-        nieuwe_uitnodiging: str | None
+        nieuwe_uitnodiging: dt.date | None
 
     class WaarschuwingGegeven(GemeenteAggregate.Event):
-        datum_niet_verschenen: IsoDatum
-        nieuwe_uitnodiging: str
+        """v2 of the contract: `nieuwe_uitnodiging` is a date (v1 published a bare string)."""
+
+        cloudevent_type: ClassVar[str] = intake_contract.WAARSCHUWING_GEGEVEN
+        contract_version = 2
+        datum_niet_verschenen: dt.date
+        nieuwe_uitnodiging: dt.date
 
     class BoeteOpgelegd(GemeenteAggregate.Event):
+        cloudevent_type: ClassVar[str] = intake_contract.BOETE_OPGELEGD
         volgnummer: int
         bedrag_euro: int
-        datum_niet_verschenen: IsoDatum
+        datum_niet_verschenen: dt.date
 
     def registreer_niet_verschenen(
         self, datum: dt.date, nieuwe_uitnodiging: dt.date | None
@@ -820,38 +664,31 @@ class Inburgeraar(GemeenteAggregate):
         """First no-show: warning and new invitation; then EUR 250, at most twice."""
         self.check_open()
         check_niet_voor_start(datum, self.datum_start_inburgeringsplicht, "datum")
-        check_niet_in_toekomst(datum, "datum")
-        if any(n.datum == datum for n in self.niet_verschenen):
-            raise NietVerschenenAlVastgelegd(
-                f"Niet verschijnen op {datum.isoformat()} is al vastgelegd"
-            )
+        check_niet_in_toekomst(datum, today(), "datum")
+        check_niet_verschenen_nieuw(datum, (n.datum for n in self.niet_verschenen))
         keer = len(self.niet_verschenen) + 1
         check_nieuwe_uitnodiging(datum, nieuwe_uitnodiging, verplicht=keer == 1)
-        self._niet_verschenen(
-            datum=naar_event(datum), keer=keer, nieuwe_uitnodiging=naar_event(nieuwe_uitnodiging)
-        )
-        if keer == 1:
+        gevolg = gevolg_niet_verschenen(keer, len(self.boetes))
+        self._niet_verschenen(datum=datum, keer=keer, nieuwe_uitnodiging=nieuwe_uitnodiging)
+        if gevolg is Gevolg.WAARSCHUWING:
             assert nieuwe_uitnodiging is not None
             self._waarschuwing_gegeven(
-                datum_niet_verschenen=naar_event(datum),
-                nieuwe_uitnodiging=naar_event(nieuwe_uitnodiging),
+                datum_niet_verschenen=datum, nieuwe_uitnodiging=nieuwe_uitnodiging
             )
-            return Gevolg.WAARSCHUWING
-        if len(self.boetes) < MAX_BOETES_NIET_VERSCHENEN:
+        elif gevolg is Gevolg.BOETE:
             self._boete_opgelegd(
                 volgnummer=len(self.boetes) + 1,
                 bedrag_euro=BOETE_NIET_VERSCHENEN_EURO,
-                datum_niet_verschenen=naar_event(datum),
+                datum_niet_verschenen=datum,
             )
-            return Gevolg.BOETE
-        return Gevolg.GEEN
+        return gevolg
 
     @event(NietVerschenen)
-    def _niet_verschenen(self, datum: str, keer: int, nieuwe_uitnodiging: str | None) -> None:
+    def _niet_verschenen(
+        self, datum: dt.date, keer: int, nieuwe_uitnodiging: dt.date | None
+    ) -> None:
         # The consequence is filled in by the warning or fine that follows, if any.
-        self.niet_verschenen.append(
-            NietVerschijning(_datum_verplicht(datum), Gevolg.GEEN, _datum(nieuwe_uitnodiging))
-        )
+        self.niet_verschenen.append(NietVerschijning(datum, Gevolg.GEEN, nieuwe_uitnodiging))
 
     def _zet_gevolg(self, gevolg: Gevolg) -> None:
         laatste = self.niet_verschenen[-1]
@@ -860,14 +697,16 @@ class Inburgeraar(GemeenteAggregate):
         )
 
     @event(WaarschuwingGegeven)
-    def _waarschuwing_gegeven(self, datum_niet_verschenen: str, nieuwe_uitnodiging: str) -> None:
+    def _waarschuwing_gegeven(
+        self, datum_niet_verschenen: dt.date, nieuwe_uitnodiging: dt.date
+    ) -> None:
         self._zet_gevolg(Gevolg.WAARSCHUWING)
 
     @event(BoeteOpgelegd)
     def _boete_opgelegd(
-        self, volgnummer: int, bedrag_euro: int, datum_niet_verschenen: str
+        self, volgnummer: int, bedrag_euro: int, datum_niet_verschenen: dt.date
     ) -> None:
-        self.boetes.append(Boete(volgnummer, bedrag_euro, _datum_verplicht(datum_niet_verschenen)))
+        self.boetes.append(Boete(volgnummer, bedrag_euro, datum_niet_verschenen))
         self._zet_gevolg(Gevolg.BOETE)
 
     class IntakeAfgerond(GemeenteAggregate.Event):
@@ -876,14 +715,15 @@ class Inburgeraar(GemeenteAggregate):
         v2 of the stored shape adds the hoofddoel (work, education, participation), which
         the PIP and the monitoring figures use; intakes closed before it say None."""
 
+        cloudevent_type: ClassVar[str] = intake_contract.INTAKE_AFGEROND
         class_version = 2
         inburgeraar_id: UUID
         gemeente: str
         doelgroep: str
-        datum_start_inburgeringsplicht: IsoDatum
-        vestigingsdatum: IsoDatum | None
+        datum_start_inburgeringsplicht: dt.date
+        vestigingsdatum: dt.date | None
         leerroute: str
-        afrondingsdatum: IsoDatum
+        afrondingsdatum: dt.date
         hoofddoel: str | None = None
 
         @staticmethod
@@ -892,24 +732,20 @@ class Inburgeraar(GemeenteAggregate):
 
     def rond_af(self, afrondingsdatum: dt.date) -> None:
         self.check_open()
-        check_niet_in_toekomst(afrondingsdatum, "afrondingsdatum")
-        if self.intakegesprekken:
-            laatste = max(g.gespreksdatum for g in self.intakegesprekken)
-            if afrondingsdatum < laatste:
-                raise AfrondingVoorLaatsteGesprek(
-                    f"afrondingsdatum {afrondingsdatum.isoformat()} ligt voor het laatste "
-                    f"intakegesprek ({laatste.isoformat()})"
-                )
+        check_niet_in_toekomst(afrondingsdatum, today(), "afrondingsdatum")
+        check_afronding_na_gesprekken(
+            afrondingsdatum, (g.gespreksdatum for g in self.intakegesprekken)
+        )
         check_intake_volledig(self.ontbrekende_onderdelen(afrondingsdatum))
         assert self.leerroute_advies is not None
         self._intake_afgerond(
             inburgeraar_id=self.id,
             gemeente=self.gemeente,
             doelgroep=self.doelgroep.value,
-            datum_start_inburgeringsplicht=naar_event(self.datum_start_inburgeringsplicht),
-            vestigingsdatum=naar_event(self.vestigingsdatum),
+            datum_start_inburgeringsplicht=self.datum_start_inburgeringsplicht,
+            vestigingsdatum=self.vestigingsdatum,
             leerroute=self.leerroute_advies.leerroute.value,
-            afrondingsdatum=naar_event(afrondingsdatum),
+            afrondingsdatum=afrondingsdatum,
             hoofddoel=self.hoofddoel.hoofddoel.value if self.hoofddoel else None,
         )
 
@@ -919,37 +755,36 @@ class Inburgeraar(GemeenteAggregate):
         inburgeraar_id: UUID,
         gemeente: str,
         doelgroep: str,
-        datum_start_inburgeringsplicht: IsoDatum,
-        vestigingsdatum: IsoDatum | None,
+        datum_start_inburgeringsplicht: dt.date,
+        vestigingsdatum: dt.date | None,
         leerroute: str,
-        afrondingsdatum: IsoDatum,
+        afrondingsdatum: dt.date,
         hoofddoel: str | None = None,
     ) -> None:
-        self.afrondingsdatum = _datum_verplicht(afrondingsdatum)
+        self.afrondingsdatum = afrondingsdatum
 
     class PersoonsgegevensVergeten(GemeenteAggregate.Event):
         """The person's key is destroyed (art. 17 AVG): their personal data in every event
         now reads as removed. Carries nothing personal itself."""
 
+        cloudevent_type: ClassVar[str] = intake_contract.PERSOONSGEGEVENS_VERGETEN
         gemeente: str
         inburgeraar_id: UUID
-        datum: IsoDatum
+        datum: dt.date
 
     @property
     def vergeten(self) -> bool:
         return self.vergeten_op is not None
 
     def vergeet(self, datum: dt.date) -> None:
-        check_niet_vergeten(self)
-        self._persoonsgegevens_vergeten(
-            gemeente=self.gemeente, inburgeraar_id=self.id, datum=naar_event(datum)
-        )
+        check_niet_vergeten(self.id, self.vergeten_op)
+        self._persoonsgegevens_vergeten(gemeente=self.gemeente, inburgeraar_id=self.id, datum=datum)
 
     @event(PersoonsgegevensVergeten)
     def _persoonsgegevens_vergeten(
-        self, gemeente: str, inburgeraar_id: UUID, datum: IsoDatum
+        self, gemeente: str, inburgeraar_id: UUID, datum: dt.date
     ) -> None:
-        self.vergeten_op = _datum_verplicht(datum)
+        self.vergeten_op = datum
         # What this instance still holds in memory goes too; a reload reads it as removed.
         self.bsn = self.naam = VERWIJDERD
         self.geboortedatum = None

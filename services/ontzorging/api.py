@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query, Request, Response
 from pydantic import AfterValidator, Field, StrictBool, StrictInt
 
 from services.ontzorging.application import OntzorgingApplication, OntzorgingOverzicht
-from services.ontzorging.domainmodel import (
+from services.ontzorging.rules import (
     MAAND_PATROON,
     Doelgroep,
     Post,

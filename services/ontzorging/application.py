@@ -8,13 +8,9 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from uuid import UUID
 
-from services.ontzorging.domainmodel import (
-    Doelgroep,
-    Ontzorging,
-    OntzorgingBestaatAl,
-    Post,
-    RedenBeeindiging,
-)
+from services.ontzorging import rules
+from services.ontzorging.domainmodel import Ontzorging
+from services.ontzorging.rules import Doelgroep, Post, RedenBeeindiging
 from shared.deadlines import TermijnApplication
 from shared.domain import GeenToegang
 
@@ -148,11 +144,11 @@ class OntzorgingApplication(TermijnApplication):
     ) -> OntzorgingOverzicht:
         if gemeente not in gemeenten:
             raise GeenToegang(f"Geen toegang tot gemeente {gemeente}")
-        if Ontzorging.create_id(gemeente, inburgeraar_id) in self.repository:
-            raise OntzorgingBestaatAl(
-                f"Inburgeraar {inburgeraar_id} wordt in {gemeente} al ontzorgd; "
-                "zoek de ontzorging op met inburgeraarId"
-            )
+        rules.check_een_ontzorging(
+            Ontzorging.create_id(gemeente, inburgeraar_id) in self.repository,
+            gemeente,
+            inburgeraar_id,
+        )
         ontzorging = Ontzorging.start(
             gemeente=gemeente,
             inburgeraar_id=inburgeraar_id,

@@ -9,13 +9,14 @@ import logging
 from typing import Any
 from uuid import UUID
 
+from contracts import pip as pip_contract
 from services.ontzorging.application import OntzorgingApplication
-from services.ontzorging.domainmodel import Doelgroep, OntzorgingBestaatAl
+from services.ontzorging.rules import Doelgroep, OntzorgingBestaatAl
 from shared.berichten import OnleesbaarBericht, vereist
 
 log = logging.getLogger(__name__)
 
-PIP_VASTGESTELD = "nl.inburgering.pip.pip-vastgesteld.v1"
+PIP_VASTGESTELD = frozenset({pip_contract.PIP_VASTGESTELD})
 
 
 class OntzorgingPolicy:
@@ -23,7 +24,7 @@ class OntzorgingPolicy:
         self.application = application
 
     def handles(self, ce_type: str) -> bool:
-        return ce_type == PIP_VASTGESTELD
+        return ce_type in PIP_VASTGESTELD
 
     def handle(self, cloudevent: dict[str, Any]) -> None:
         data = cloudevent["data"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from services.ontzorging.api import router
-from services.ontzorging.application import OntzorgingApplication
+from services.ontzorging.bootstrap import build_application, build_logboek
 from services.ontzorging.config import OntzorgingSettings
 from shared.api import create_api
 
@@ -17,8 +17,8 @@ VERSION = "1.0.0"
 
 def create_app(settings: OntzorgingSettings | None = None) -> FastAPI:
     settings = settings or OntzorgingSettings()
-    application = OntzorgingApplication(env=settings.event_store_env(OntzorgingApplication.name))
-    app = create_api(
+    application = build_application(settings)
+    return create_api(
         title="Ontzorging API",
         version=VERSION,
         description=(
@@ -29,6 +29,5 @@ def create_app(settings: OntzorgingSettings | None = None) -> FastAPI:
         settings=settings,
         routers=[router],
         application=application,
+        logboek=build_logboek(settings),
     )
-
-    return app

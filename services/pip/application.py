@@ -10,6 +10,7 @@ from dataclasses import asdict
 from typing import Any
 from uuid import UUID
 
+from services.pip import rules
 from services.pip.domainmodel import Inburgeringstraject, traject_id
 from services.pip.rules import (
     Doelgroep,
@@ -18,7 +19,6 @@ from services.pip.rules import (
     Niveau,
     Omvang,
     OntheffingGrond,
-    TrajectBestaatAl,
     UrenSoort,
     VerlengingReden,
     Verwijtbaar,
@@ -54,10 +54,8 @@ class PipApplication(TermijnApplication):
     ) -> Overzicht:
         if gemeente not in gemeenten:
             raise GeenToegang(f"Geen toegang tot gemeente {gemeente}")
-        if traject_id(gemeente, inburgeraar_id) in self.repository:
-            raise TrajectBestaatAl(
-                f"Gemeente {gemeente} heeft al een PIP voor inburgeraar {inburgeraar_id}"
-            )
+        bestaat = traject_id(gemeente, inburgeraar_id) in self.repository
+        rules.check_traject_nieuw(bestaat, gemeente, inburgeraar_id)
         traject = Inburgeringstraject.stel_concept_op(
             gemeente=gemeente,
             inburgeraar_id=inburgeraar_id,
@@ -349,8 +347,6 @@ class PipApplication(TermijnApplication):
         return self._wijzig(
             pip_id, gemeenten, verwachte_versie, lambda t: t.voldoe(grond=grond, datum=datum)
         )
-
-    # --- Passing time ------------------------------------------------------------------
 
     # --- Reading -----------------------------------------------------------------------
 

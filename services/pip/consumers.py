@@ -10,6 +10,8 @@ import logging
 from typing import Any
 from uuid import UUID
 
+from contracts import duo as duo_contract
+from contracts import intake as intake_contract
 from services.pip.application import PipApplication
 from services.pip.domainmodel import traject_id
 from services.pip.rules import Doelgroep, Examenonderdeel, Leerroute, Niveau, TrajectBestaatAl
@@ -17,16 +19,13 @@ from shared.berichten import OnleesbaarBericht, vereist
 
 log = logging.getLogger(__name__)
 
-INTAKE_AFGEROND = "nl.inburgering.intake.intake-afgerond.v1"
-EXAMENRESULTAAT_ONTVANGEN = "nl.inburgering.duo.examenresultaat-ontvangen.v1"
-
 
 class PipPolicy:
     def __init__(self, application: PipApplication) -> None:
         self.application = application
 
     def handles(self, ce_type: str) -> bool:
-        return ce_type == INTAKE_AFGEROND
+        return ce_type == intake_contract.INTAKE_AFGEROND
 
     def handle(self, cloudevent: dict[str, Any]) -> None:
         data = cloudevent["data"]
@@ -75,7 +74,7 @@ class DuoExamenPolicy:
         self.application = application
 
     def handles(self, ce_type: str) -> bool:
-        return ce_type == EXAMENRESULTAAT_ONTVANGEN
+        return ce_type == duo_contract.EXAMENRESULTAAT_ONTVANGEN
 
     def handle(self, cloudevent: dict[str, Any]) -> None:
         vereist(cloudevent, "inburgeraarId", "onderdeel", "examendatum", "resultaat")

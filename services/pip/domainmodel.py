@@ -4,8 +4,10 @@ results, vrijstelling/ontheffing and the moment the obligation is met.
 
 Commands (public methods) check the rules in `rules.py` first and only then trigger
 events; the `@event` methods only apply what happened, so replaying them never re-checks.
-Business dates travel in events as ISO strings (eventsourcing's default transcoder knows
-datetime but not date), and enums as their values.
+Every event is a declared class named by its `contracts.pip` constant; business dates are
+`dt.date` (published as ISO 8601), enums travel as their values. The deadlines (the ten
+weeks, the end of the termijn, when it "loopt bijna af") are computed in `rules.py` and
+published in the events that change them.
 """
 
 from __future__ import annotations
@@ -18,23 +20,16 @@ from uuid import UUID, uuid5
 
 from eventsourcing.domain import event
 
+from contracts import pip as pip_contract
 from services.pip import rules
 from services.pip.rules import (
     TAALONDERDELEN,
-    TERMIJN_JAREN,
-    TIEN_WEKEN_DAGEN,
-    VERLENGING_NA_INFORMATIE_DAGEN,
-    Z_ROUTE_UREN,
-    ConceptNietMeerWijzigbaar,
     Doelgroep,
     Examenonderdeel,
-    InburgeringsplichtAlVoldaan,
     Leerroute,
     Niveau,
     Omvang,
     OntheffingGrond,
-    PIPAlVastgesteld,
-    PIPNietVastgesteld,
     Status,
     UrenSoort,
     VerlengingReden,
@@ -42,7 +37,7 @@ from services.pip.rules import (
     VoldaanGrond,
     VrijstellingReden,
 )
-from shared.domain import GemeenteAggregate, IsoDatum, add_years, today
+from shared.domain import GemeenteAggregate, today
 
 TRAJECT_NAMESPACE = UUID("5b0d7a52-3f7e-4c1e-9a51-8f1d2f6a0c11")
 
@@ -53,16 +48,10 @@ def traject_id(gemeente: str, inburgeraar_id: UUID) -> UUID:
     return uuid5(TRAJECT_NAMESPACE, f"{gemeente}/{inburgeraar_id}")
 
 
-def _datum(iso: str) -> dt.date:
-    return dt.date.fromisoformat(iso)
-
-
-def _datum_of_niets(iso: str | None) -> dt.date | None:
-    return None if iso is None else dt.date.fromisoformat(iso)
-
-
-def _iso(datum: dt.date | None) -> str | None:
-    return None if datum is None else datum.isoformat()
+def _opgeslagen_datum(waarde: str | dt.date) -> dt.date:
+    """A date in the state an upcaster gets: events stored before dates were typed kept
+    them as ISO strings (`shared.transcoding.restore_dates` runs after the upcasters)."""
+    return waarde if isinstance(waarde, dt.date) else dt.date.fromisoformat(waarde)
 
 
 @dataclass(frozen=True)
@@ -177,24 +166,47 @@ class Inburgeringstraject(GemeenteAggregate):
             gemeente=gemeente,
             inburgeraar_id=inburgeraar_id,
             doelgroep=doelgroep.value,
-            datum_start_inburgeringsplicht=datum_start_inburgeringsplicht.isoformat(),
-            vestigingsdatum=_iso(vestigingsdatum),
+            datum_start_inburgeringsplicht=datum_start_inburgeringsplicht,
+            vestigingsdatum=vestigingsdatum,
             geadviseerde_leerroute=geadviseerde_leerroute and geadviseerde_leerroute.value,
+            uiterste_datum_pip=rules.uiterste_datum_pip(datum_start_inburgeringsplicht),
         )
 
-    @event("PIPOpgesteld")
+    class PIPOpgesteld(GemeenteAggregate.Created):
+        """v2 (stored and published) adds the PIP's deadline: ten weeks from the start."""
+
+        cloudevent_type: ClassVar[str] = pip_contract.PIP_OPGESTELD
+        contract_version = 2
+        class_version = 2
+        gemeente: str
+        inburgeraar_id: UUID
+        doelgroep: str
+        datum_start_inburgeringsplicht: dt.date
+        vestigingsdatum: dt.date | None
+        geadviseerde_leerroute: str | None
+        uiterste_datum_pip: dt.date
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            start = _opgeslagen_datum(state["datum_start_inburgeringsplicht"])
+            state["uiterste_datum_pip"] = rules.uiterste_datum_pip(start)
+
+    @event(PIPOpgesteld)
     def __init__(
         self,
         gemeente: str,
         inburgeraar_id: UUID,
         doelgroep: str,
-        datum_start_inburgeringsplicht: IsoDatum,
-        vestigingsdatum: IsoDatum | None,
+        datum_start_inburgeringsplicht: dt.date,
+        vestigingsdatum: dt.date | None,
         geadviseerde_leerroute: str | None,
+        uiterste_datum_pip: dt.date,
     ) -> None:
         self.gemeente = gemeente
         self.inburgeraar_id = inburgeraar_id
-        self._concept(doelgroep, datum_start_inburgeringsplicht, vestigingsdatum)
+        self.doelgroep = Doelgroep(doelgroep)
+        self.datum_start_inburgeringsplicht = datum_start_inburgeringsplicht
+        self.vestigingsdatum = vestigingsdatum
         self.geadviseerde_leerroute = (
             Leerroute(geadviseerde_leerroute) if geadviseerde_leerroute else None
         )
@@ -218,11 +230,6 @@ class Inburgeringstraject(GemeenteAggregate):
         self.pip_termijn_gesignaleerd: dt.date | None = None
         self.termijneinde_gesignaleerd: dt.date | None = None
 
-    def _concept(self, doelgroep: str, start: str, vestigingsdatum: str | None) -> None:
-        self.doelgroep = Doelgroep(doelgroep)
-        self.datum_start_inburgeringsplicht = _datum(start)
-        self.vestigingsdatum = _datum_of_niets(vestigingsdatum)
-
     def wijzig_concept(
         self,
         *,
@@ -232,26 +239,48 @@ class Inburgeringstraject(GemeenteAggregate):
         geadviseerde_leerroute: Leerroute | None,
     ) -> None:
         self._check_niet_voldaan()
-        if self.status is not Status.CONCEPT:
-            raise ConceptNietMeerWijzigbaar(
-                "Het PIP is vastgesteld; wijzigen kan alleen met een nieuw PIP (vaststelling)"
-            )
+        rules.check_concept_wijzigbaar(self.status)
         self._concept_gewijzigd(
             doelgroep=doelgroep.value,
-            datum_start_inburgeringsplicht=datum_start_inburgeringsplicht.isoformat(),
-            vestigingsdatum=_iso(vestigingsdatum),
+            datum_start_inburgeringsplicht=datum_start_inburgeringsplicht,
+            vestigingsdatum=vestigingsdatum,
             geadviseerde_leerroute=geadviseerde_leerroute and geadviseerde_leerroute.value,
+            uiterste_datum_pip=rules.uiterste_datum_pip(
+                datum_start_inburgeringsplicht, self._informatie_ontvangen()
+            ),
         )
 
-    @event("ConceptPIPGewijzigd")
+    class ConceptPIPGewijzigd(GemeenteAggregate.Event):
+        """v2 (stored and published) adds the PIP's deadline after the change."""
+
+        cloudevent_type: ClassVar[str] = pip_contract.CONCEPT_PIP_GEWIJZIGD
+        contract_version = 2
+        class_version = 2
+        doelgroep: str
+        datum_start_inburgeringsplicht: dt.date
+        vestigingsdatum: dt.date | None
+        geadviseerde_leerroute: str | None
+        uiterste_datum_pip: dt.date
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            # The event alone does not know earlier waits for third parties (rare before a
+            # concept change): those stored before v2 publish the ten weeks of the new start.
+            start = _opgeslagen_datum(state["datum_start_inburgeringsplicht"])
+            state["uiterste_datum_pip"] = rules.uiterste_datum_pip(start)
+
+    @event(ConceptPIPGewijzigd)
     def _concept_gewijzigd(
         self,
         doelgroep: str,
-        datum_start_inburgeringsplicht: IsoDatum,
-        vestigingsdatum: IsoDatum | None,
+        datum_start_inburgeringsplicht: dt.date,
+        vestigingsdatum: dt.date | None,
         geadviseerde_leerroute: str | None,
+        uiterste_datum_pip: dt.date,
     ) -> None:
-        self._concept(doelgroep, datum_start_inburgeringsplicht, vestigingsdatum)
+        self.doelgroep = Doelgroep(doelgroep)
+        self.datum_start_inburgeringsplicht = datum_start_inburgeringsplicht
+        self.vestigingsdatum = vestigingsdatum
         self.geadviseerde_leerroute = (
             Leerroute(geadviseerde_leerroute) if geadviseerde_leerroute else None
         )
@@ -266,17 +295,16 @@ class Inburgeringstraject(GemeenteAggregate):
     def eerste_dagtekening(self) -> dt.date | None:
         return self.pips[0].dagtekening if self.pips else None
 
+    def _informatie_ontvangen(self) -> list[dt.date]:
+        return [o.informatie_ontvangen_op for o in self.opschortingen]
+
     @property
     def uiterste_datum_pip(self) -> dt.date:
-        """Ten weeks after the start; waiting for third parties extends it to at most two
-        weeks after the information arrived (art. 15 Wi2021, art. 5.3 Besluit)."""
-        uiterste = self.datum_start_inburgeringsplicht + dt.timedelta(days=TIEN_WEKEN_DAGEN)
-        for opschorting in self.opschortingen:
-            verlengd = opschorting.informatie_ontvangen_op + dt.timedelta(
-                days=VERLENGING_NA_INFORMATIE_DAGEN
-            )
-            uiterste = max(uiterste, verlengd)
-        return uiterste
+        """The last day to set the PIP (`rules.uiterste_datum_pip`), from the start and the
+        waits for third parties."""
+        return rules.uiterste_datum_pip(
+            self.datum_start_inburgeringsplicht, self._informatie_ontvangen()
+        )
 
     def uren_totaal(self, soort: UrenSoort, *, alleen_keurmerk: bool = False) -> int:
         return sum(
@@ -289,15 +317,11 @@ class Inburgeringstraject(GemeenteAggregate):
         return next((o for o in reversed(oordelen) if o is not None), None)
 
     def _vastgesteld_pip(self) -> PIPVersie:
-        if self.actuele_pip is None:
-            raise PIPNietVastgesteld("Er is nog geen vastgesteld PIP")
-        return self.actuele_pip
+        rules.check_pip_vastgesteld(len(self.pips))
+        return self.pips[-1]
 
     def _check_niet_voldaan(self) -> None:
-        if self.voldaan is not None:
-            raise InburgeringsplichtAlVoldaan(
-                f"De inburgeringsplicht is voldaan ({self.voldaan[0]}); er verandert niets meer"
-            )
+        rules.check_niet_voldaan(None if self.voldaan is None else self.voldaan[0])
 
     # --- Ten weeks: waiting for third parties -----------------------------------------
 
@@ -305,9 +329,8 @@ class Inburgeringstraject(GemeenteAggregate):
         self, *, derde: str, opgevraagd_op: dt.date, informatie_ontvangen_op: dt.date
     ) -> None:
         self._check_niet_voldaan()
-        if self.pips:
-            raise PIPAlVastgesteld("Het PIP is al vastgesteld; de tien weken zijn voorbij")
-        basis = self.datum_start_inburgeringsplicht + dt.timedelta(days=TIEN_WEKEN_DAGEN)
+        rules.check_nog_geen_pip(len(self.pips))
+        basis = rules.uiterste_datum_pip(self.datum_start_inburgeringsplicht)
         vandaag = today()
         rules.alle(
             lambda: rules.check_niet_in_toekomst(opgevraagd_op, vandaag, "opgevraagdOp"),
@@ -319,17 +342,41 @@ class Inburgeringstraject(GemeenteAggregate):
         )
         self._termijn_opgeschort(
             derde=derde,
-            opgevraagd_op=opgevraagd_op.isoformat(),
-            informatie_ontvangen_op=informatie_ontvangen_op.isoformat(),
+            opgevraagd_op=opgevraagd_op,
+            informatie_ontvangen_op=informatie_ontvangen_op,
+            uiterste_datum_pip=rules.uiterste_datum_pip(
+                self.datum_start_inburgeringsplicht,
+                [*self._informatie_ontvangen(), informatie_ontvangen_op],
+            ),
         )
 
-    @event("PIPTermijnOpgeschort")
+    class PIPTermijnOpgeschort(GemeenteAggregate.Event):
+        """v2 (stored and published): dates as dates, and the PIP's deadline after the wait."""
+
+        cloudevent_type: ClassVar[str] = pip_contract.PIP_TERMIJN_OPGESCHORT
+        contract_version = 2
+        class_version = 2
+        derde: str
+        opgevraagd_op: dt.date
+        informatie_ontvangen_op: dt.date
+        uiterste_datum_pip: dt.date
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            # The event alone does not know the start: a wait stored before v2 publishes the
+            # day it extends the ten weeks to (the deadline, unless the ten weeks end later).
+            ontvangen = _opgeslagen_datum(state["informatie_ontvangen_op"])
+            state["uiterste_datum_pip"] = rules.verlengd_na_informatie(ontvangen)
+
+    @event(PIPTermijnOpgeschort)
     def _termijn_opgeschort(
-        self, derde: str, opgevraagd_op: str, informatie_ontvangen_op: str
+        self,
+        derde: str,
+        opgevraagd_op: dt.date,
+        informatie_ontvangen_op: dt.date,
+        uiterste_datum_pip: dt.date,
     ) -> None:
-        self.opschortingen.append(
-            Opschorting(derde, _datum(opgevraagd_op), _datum(informatie_ontvangen_op))
-        )
+        self.opschortingen.append(Opschorting(derde, opgevraagd_op, informatie_ontvangen_op))
 
     # --- Vaststellen (a new PIP version) ----------------------------------------------
 
@@ -352,8 +399,7 @@ class Inburgeringstraject(GemeenteAggregate):
         """A beschikking; with ontzorging it also carries what the ontzorging service
         starts from: the start of the bijstand and the asylum permit (art. 56a Pw)."""
         self._check_niet_voldaan()
-        if niveau is None and leerroute in (Leerroute.B1, Leerroute.ONDERWIJS):
-            niveau = Niveau.B1  # DUO README: Niveau (B1 when omitted)
+        niveau = rules.standaard_niveau(leerroute, niveau)
         huidige = self.actuele_pip
         is_eerste = huidige is None
         vandaag = today()
@@ -392,11 +438,13 @@ class Inburgeringstraject(GemeenteAggregate):
             *self._afschaalregels(huidige, leerroute, niveau),
         )
         binnen_tien_weken = (
-            dagtekening <= self.uiterste_datum_pip if huidige is None else huidige.binnen_tien_weken
+            rules.binnen_tien_weken(dagtekening, self.uiterste_datum_pip)
+            if huidige is None
+            else huidige.binnen_tien_weken
         )
         self._vastgesteld(
             pip_versie=len(self.pips) + 1,
-            dagtekening=dagtekening.isoformat(),
+            dagtekening=dagtekening,
             leerroute=leerroute.value,
             niveau=niveau and niveau.value,
             map=map,
@@ -406,31 +454,30 @@ class Inburgeringstraject(GemeenteAggregate):
             begeleiding=begeleiding,
             ontzorging=ontzorging,
             geschatte_intensiteit=geschatte_intensiteit,
-            uiterste_datum_pip=self.uiterste_datum_pip.isoformat(),
+            uiterste_datum_pip=self.uiterste_datum_pip,
             binnen_tien_weken=binnen_tien_weken,
             is_eerste_pip=is_eerste,
             inburgeraar_id=self.inburgeraar_id,
             doelgroep=self.doelgroep.value,
-            startdatum_bijstand=_iso(startdatum_bijstand),
+            startdatum_bijstand=startdatum_bijstand,
             verblijfsvergunning_asiel_bepaalde_tijd=verblijfsvergunning_asiel_bepaalde_tijd,
         )
         if self.termijn_start is None:
-            # art. 11: three years from the day after the first PIP; later PIPs keep it.
-            start = dagtekening + dt.timedelta(days=1)
-            einde = add_years(start, TERMIJN_JAREN) - dt.timedelta(days=1)
-            self._termijn_gestart(startdatum=start.isoformat(), einddatum=einde.isoformat())
+            start = rules.start_termijn(dagtekening)
+            einde = rules.einde_termijn(start)
+            self._termijn_gestart(
+                startdatum=start,
+                einddatum=einde,
+                loopt_bijna_af_vanaf=rules.eerste_dag_binnen_twee_maanden(einde),
+            )
         self._evalueer_taalniveau()
 
     def _afschaalregels(
         self, huidige: PIPVersie | None, leerroute: Leerroute, niveau: Niveau | None
     ) -> list[Callable[[], None]]:
         """A new PIP that lowers the B1-route from B1 to A2 is afschalen (art. 32)."""
-        if (
-            huidige is None
-            or huidige.leerroute is not Leerroute.B1
-            or leerroute is not Leerroute.B1
-            or niveau is not Niveau.A2
-            or huidige.niveau is Niveau.A2
+        if huidige is None or not rules.is_afschaling(
+            huidige.leerroute, huidige.niveau, leerroute, niveau
         ):
             return []
         keurmerkuren = self.uren_totaal(UrenSoort.CURSUS, alleen_keurmerk=True)
@@ -445,10 +492,11 @@ class Inburgeringstraject(GemeenteAggregate):
         and, with ontzorging, the start of the bijstand and the asylum permit: what the
         ontzorging service starts from. PIPs set before say None."""
 
+        cloudevent_type: ClassVar[str] = pip_contract.PIP_VASTGESTELD
         persoonsgegevens: ClassVar[frozenset[str]] = frozenset({"begeleiding"})
         class_version = 2
         pip_versie: int
-        dagtekening: IsoDatum
+        dagtekening: dt.date
         leerroute: str
         niveau: str | None
         map: bool
@@ -458,12 +506,12 @@ class Inburgeringstraject(GemeenteAggregate):
         begeleiding: str
         ontzorging: bool
         geschatte_intensiteit: int | None
-        uiterste_datum_pip: IsoDatum
+        uiterste_datum_pip: dt.date
         binnen_tien_weken: bool
         is_eerste_pip: bool
         inburgeraar_id: UUID | None = None
         doelgroep: str | None = None
-        startdatum_bijstand: IsoDatum | None = None
+        startdatum_bijstand: dt.date | None = None
         verblijfsvergunning_asiel_bepaalde_tijd: bool | None = None
 
         @staticmethod
@@ -480,7 +528,7 @@ class Inburgeringstraject(GemeenteAggregate):
     def _vastgesteld(
         self,
         pip_versie: int,
-        dagtekening: IsoDatum,
+        dagtekening: dt.date,
         leerroute: str,
         niveau: str | None,
         map: bool,
@@ -490,18 +538,18 @@ class Inburgeringstraject(GemeenteAggregate):
         begeleiding: str,
         ontzorging: bool,
         geschatte_intensiteit: int | None,
-        uiterste_datum_pip: IsoDatum,
+        uiterste_datum_pip: dt.date,
         binnen_tien_weken: bool,
         is_eerste_pip: bool,
         inburgeraar_id: UUID | None = None,
         doelgroep: str | None = None,
-        startdatum_bijstand: IsoDatum | None = None,
+        startdatum_bijstand: dt.date | None = None,
         verblijfsvergunning_asiel_bepaalde_tijd: bool | None = None,
     ) -> None:
         self.pips.append(
             PIPVersie(
                 versie=pip_versie,
-                dagtekening=_datum(dagtekening),
+                dagtekening=dagtekening,
                 leerroute=Leerroute(leerroute),
                 niveau=Niveau(niveau) if niveau else None,
                 map=map,
@@ -513,7 +561,7 @@ class Inburgeringstraject(GemeenteAggregate):
                 geschatte_intensiteit=geschatte_intensiteit,
                 binnen_tien_weken=binnen_tien_weken,
                 is_eerste_pip=is_eerste_pip,
-                startdatum_bijstand=_datum_of_niets(startdatum_bijstand),
+                startdatum_bijstand=startdatum_bijstand,
                 verblijfsvergunning_asiel_bepaalde_tijd=verblijfsvergunning_asiel_bepaalde_tijd,
             )
         )
@@ -521,10 +569,28 @@ class Inburgeringstraject(GemeenteAggregate):
 
     # --- Inburgeringstermijn (art. 11) ------------------------------------------------
 
-    @event("InburgeringstermijnGestart")
-    def _termijn_gestart(self, startdatum: str, einddatum: str) -> None:
-        self.termijn_start = _datum(startdatum)
-        self.termijn_einde = _datum(einddatum)
+    class InburgeringstermijnGestart(GemeenteAggregate.Event):
+        """v2 (stored and published): dates as dates, and the first day the termijn counts
+        as ending (`rules.eerste_dag_binnen_twee_maanden`)."""
+
+        cloudevent_type: ClassVar[str] = pip_contract.INBURGERINGSTERMIJN_GESTART
+        contract_version = 2
+        class_version = 2
+        startdatum: dt.date
+        einddatum: dt.date
+        loopt_bijna_af_vanaf: dt.date
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            einde = _opgeslagen_datum(state["einddatum"])
+            state["loopt_bijna_af_vanaf"] = rules.eerste_dag_binnen_twee_maanden(einde)
+
+    @event(InburgeringstermijnGestart)
+    def _termijn_gestart(
+        self, startdatum: dt.date, einddatum: dt.date, loopt_bijna_af_vanaf: dt.date
+    ) -> None:
+        self.termijn_start = startdatum
+        self.termijn_einde = einddatum
 
     def verleng_termijn(
         self, *, reden: VerlengingReden, nieuwe_einddatum: dt.date, toelichting: str | None
@@ -534,25 +600,42 @@ class Inburgeringstraject(GemeenteAggregate):
         rules.check_verlenging_na_einddatum(einde, nieuwe_einddatum)
         self._termijn_verlengd(
             reden=reden.value,
-            vorige_einddatum=einde.isoformat(),
-            nieuwe_einddatum=nieuwe_einddatum.isoformat(),
+            vorige_einddatum=einde,
+            nieuwe_einddatum=nieuwe_einddatum,
             toelichting=toelichting,
+            loopt_bijna_af_vanaf=rules.eerste_dag_binnen_twee_maanden(nieuwe_einddatum),
         )
 
     class InburgeringstermijnVerlengd(GemeenteAggregate.Event):
+        """v2 (stored and published) adds the first day the new termijn counts as ending."""
+
         # Illness and birth are health data.
         persoonsgegevens: ClassVar[frozenset[str]] = frozenset({"reden", "toelichting"})
+        cloudevent_type: ClassVar[str] = pip_contract.INBURGERINGSTERMIJN_VERLENGD
+        contract_version = 2
+        class_version = 2
         reden: str
-        vorige_einddatum: IsoDatum
-        nieuwe_einddatum: IsoDatum
+        vorige_einddatum: dt.date
+        nieuwe_einddatum: dt.date
         toelichting: str | None
+        loopt_bijna_af_vanaf: dt.date
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            einde = _opgeslagen_datum(state["nieuwe_einddatum"])
+            state["loopt_bijna_af_vanaf"] = rules.eerste_dag_binnen_twee_maanden(einde)
 
     @event(InburgeringstermijnVerlengd)
     def _termijn_verlengd(
-        self, reden: str, vorige_einddatum: str, nieuwe_einddatum: str, toelichting: str | None
+        self,
+        reden: str,
+        vorige_einddatum: dt.date,
+        nieuwe_einddatum: dt.date,
+        toelichting: str | None,
+        loopt_bijna_af_vanaf: dt.date,
     ) -> None:
         verlenging = Verlenging(
-            VerlengingReden(reden), _datum(vorige_einddatum), _datum(nieuwe_einddatum), toelichting
+            VerlengingReden(reden), vorige_einddatum, nieuwe_einddatum, toelichting
         )
         self.verlengingen.append(verlenging)
         self.termijn_einde = verlenging.nieuwe_einddatum
@@ -567,7 +650,7 @@ class Inburgeringstraject(GemeenteAggregate):
             return None
         if self.pip_termijn_gesignaleerd == self.uiterste_datum_pip:
             return None
-        return self.uiterste_datum_pip + dt.timedelta(days=1)
+        return rules.pip_te_laat_vanaf(self.uiterste_datum_pip)
 
     def termijn_bijna_af_vanaf(self) -> dt.date | None:
         """The first day the inburgeringstermijn ends within two months (art. 11 Wi2021;
@@ -595,9 +678,9 @@ class Inburgeringstraject(GemeenteAggregate):
         ):
             self._pip_termijn_verstreken(
                 inburgeraar_id=self.inburgeraar_id,
-                datum_start_inburgeringsplicht=self.datum_start_inburgeringsplicht.isoformat(),
-                uiterste_datum_pip=self.uiterste_datum_pip.isoformat(),
-                peildatum=peildatum.isoformat(),
+                datum_start_inburgeringsplicht=self.datum_start_inburgeringsplicht,
+                uiterste_datum_pip=self.uiterste_datum_pip,
+                peildatum=peildatum,
             )
         einde = self.termijn_einde
         if (
@@ -607,23 +690,41 @@ class Inburgeringstraject(GemeenteAggregate):
         ):
             self._termijn_loopt_bijna_af(
                 inburgeraar_id=self.inburgeraar_id,
-                einddatum=einde.isoformat(),
-                peildatum=peildatum.isoformat(),
+                einddatum=einde,
+                peildatum=peildatum,
             )
 
-    @event("PIPTermijnVerstreken")
+    class PIPTermijnVerstreken(GemeenteAggregate.Event):
+        cloudevent_type: ClassVar[str] = pip_contract.PIP_TERMIJN_VERSTREKEN
+        inburgeraar_id: UUID
+        datum_start_inburgeringsplicht: dt.date
+        uiterste_datum_pip: dt.date
+        peildatum: dt.date
+
+    @event(PIPTermijnVerstreken)
     def _pip_termijn_verstreken(
         self,
         inburgeraar_id: UUID,
-        datum_start_inburgeringsplicht: IsoDatum,
-        uiterste_datum_pip: IsoDatum,
-        peildatum: IsoDatum,
+        datum_start_inburgeringsplicht: dt.date,
+        uiterste_datum_pip: dt.date,
+        peildatum: dt.date,
     ) -> None:
-        self.pip_termijn_gesignaleerd = _datum(uiterste_datum_pip)
+        self.pip_termijn_gesignaleerd = uiterste_datum_pip
 
-    @event("InburgeringstermijnLooptBijnaAf")
-    def _termijn_loopt_bijna_af(self, inburgeraar_id: UUID, einddatum: str, peildatum: str) -> None:
-        self.termijneinde_gesignaleerd = _datum(einddatum)
+    class InburgeringstermijnLooptBijnaAf(GemeenteAggregate.Event):
+        """v2 (published): its dates are dates (`format: date`)."""
+
+        cloudevent_type: ClassVar[str] = pip_contract.INBURGERINGSTERMIJN_LOOPT_BIJNA_AF
+        contract_version = 2
+        inburgeraar_id: UUID
+        einddatum: dt.date
+        peildatum: dt.date
+
+    @event(InburgeringstermijnLooptBijnaAf)
+    def _termijn_loopt_bijna_af(
+        self, inburgeraar_id: UUID, einddatum: dt.date, peildatum: dt.date
+    ) -> None:
+        self.termijneinde_gesignaleerd = einddatum
 
     # --- Hours, afschalen, progress ---------------------------------------------------
 
@@ -644,14 +745,25 @@ class Inburgeringstraject(GemeenteAggregate):
             aanbieder=aanbieder,
             keurmerk=keurmerk,
             uren=uren,
-            peildatum=peildatum.isoformat(),
+            peildatum=peildatum,
         )
 
-    @event("CursusurenGeregistreerd")
+    class CursusurenGeregistreerd(GemeenteAggregate.Event):
+        """v2 (published): its dates are dates (`format: date`)."""
+
+        cloudevent_type: ClassVar[str] = pip_contract.CURSUSUREN_GEREGISTREERD
+        contract_version = 2
+        soort: str
+        aanbieder: str
+        keurmerk: bool
+        uren: int
+        peildatum: dt.date
+
+    @event(CursusurenGeregistreerd)
     def _uren_geregistreerd(
-        self, soort: str, aanbieder: str, keurmerk: bool, uren: int, peildatum: str
+        self, soort: str, aanbieder: str, keurmerk: bool, uren: int, peildatum: dt.date
     ) -> None:
-        self.uren.append(Uren(UrenSoort(soort), aanbieder, keurmerk, uren, _datum(peildatum)))
+        self.uren.append(Uren(UrenSoort(soort), aanbieder, keurmerk, uren, peildatum))
 
     def schaal_af(self, *, dagtekening: dt.date) -> None:
         """Afschalen B1 to A2 (art. 32 Wi2021, art. 5.5 Besluit): a change of the PIP."""
@@ -670,7 +782,7 @@ class Inburgeringstraject(GemeenteAggregate):
             ),
         )
         self._afgeschaald(
-            dagtekening=dagtekening.isoformat(),
+            dagtekening=dagtekening,
             van_niveau=Niveau.B1.value,
             naar_niveau=Niveau.A2.value,
             pip_versie=pip.versie + 1,
@@ -678,10 +790,18 @@ class Inburgeringstraject(GemeenteAggregate):
         )
         self._evalueer_taalniveau()
 
-    @event("NiveauAfgeschaald")
+    class NiveauAfgeschaald(GemeenteAggregate.Event):
+        cloudevent_type: ClassVar[str] = pip_contract.NIVEAU_AFGESCHAALD
+        dagtekening: dt.date
+        van_niveau: str
+        naar_niveau: str
+        pip_versie: int
+        cursusuren_keurmerk: int
+
+    @event(NiveauAfgeschaald)
     def _afgeschaald(
         self,
-        dagtekening: IsoDatum,
+        dagtekening: dt.date,
         van_niveau: str,
         naar_niveau: str,
         pip_versie: int,
@@ -692,7 +812,7 @@ class Inburgeringstraject(GemeenteAggregate):
             replace(
                 vorige,
                 versie=pip_versie,
-                dagtekening=_datum(dagtekening),
+                dagtekening=dagtekening,
                 niveau=Niveau(naar_niveau),
                 is_eerste_pip=False,
             )
@@ -716,15 +836,16 @@ class Inburgeringstraject(GemeenteAggregate):
             lambda: rules.check_eindgesprek_in_z_route(pip.leerroute, eindgesprek_z_route),
         )
         self._gesprek_gevoerd(
-            datum=datum.isoformat(),
+            datum=datum,
             inspanning_voldoende=inspanning_voldoende,
             eindgesprek_z_route=eindgesprek_z_route,
             verslag=verslag,
         )
 
     class VoortgangsgesprekGevoerd(GemeenteAggregate.Event):
+        cloudevent_type: ClassVar[str] = pip_contract.VOORTGANGSGESPREK_GEVOERD
         persoonsgegevens: ClassVar[frozenset[str]] = frozenset({"verslag"})
-        datum: IsoDatum
+        datum: dt.date
         inspanning_voldoende: bool | None
         eindgesprek_z_route: bool
         verslag: str | None
@@ -732,14 +853,12 @@ class Inburgeringstraject(GemeenteAggregate):
     @event(VoortgangsgesprekGevoerd)
     def _gesprek_gevoerd(
         self,
-        datum: IsoDatum,
+        datum: dt.date,
         inspanning_voldoende: bool | None,
         eindgesprek_z_route: bool,
         verslag: str | None,
     ) -> None:
-        self.gesprekken.append(
-            Gesprek(_datum(datum), inspanning_voldoende, eindgesprek_z_route, verslag)
-        )
+        self.gesprekken.append(Gesprek(datum, inspanning_voldoende, eindgesprek_z_route, verslag))
 
     # --- PVT and MAP (DUO's MAP/PVT rules) --------------------------------------------
 
@@ -763,13 +882,19 @@ class Inburgeringstraject(GemeenteAggregate):
         regels = self._afrondingsregels(datum, verwijtbaar)
         pvt_uren = self.uren_totaal(UrenSoort.PVT)
         rules.alle(*regels, lambda: rules.check_pvt_uren(pvt_uren))
-        self._pvt_ondertekend(
-            datum=datum.isoformat(), verwijtbaar=verwijtbaar and verwijtbaar.value
-        )
+        self._pvt_ondertekend(datum=datum, verwijtbaar=verwijtbaar and verwijtbaar.value)
 
-    @event("ParticipatieverklaringOndertekend")
-    def _pvt_ondertekend(self, datum: str, verwijtbaar: str | None) -> None:
-        self.pvt = Afronding(_datum(datum), Verwijtbaar(verwijtbaar) if verwijtbaar else None)
+    class ParticipatieverklaringOndertekend(GemeenteAggregate.Event):
+        """v2 (published): its dates are dates (`format: date`)."""
+
+        cloudevent_type: ClassVar[str] = pip_contract.PARTICIPATIEVERKLARING_ONDERTEKEND
+        contract_version = 2
+        datum: dt.date
+        verwijtbaar: str | None
+
+    @event(ParticipatieverklaringOndertekend)
+    def _pvt_ondertekend(self, datum: dt.date, verwijtbaar: str | None) -> None:
+        self.pvt = Afronding(datum, Verwijtbaar(verwijtbaar) if verwijtbaar else None)
 
     def rond_map_af(self, *, datum_eindgesprek: dt.date, verwijtbaar: Verwijtbaar | None) -> None:
         self._check_niet_voldaan()
@@ -777,15 +902,21 @@ class Inburgeringstraject(GemeenteAggregate):
         leerroute = self._vastgesteld_pip().leerroute
         rules.alle(lambda: rules.check_geen_map_in_onderwijsroute(leerroute, True), *regels)
         self._map_afgerond(
-            datum_eindgesprek=datum_eindgesprek.isoformat(),
+            datum_eindgesprek=datum_eindgesprek,
             verwijtbaar=verwijtbaar and verwijtbaar.value,
         )
 
-    @event("MAPAfgerond")
-    def _map_afgerond(self, datum_eindgesprek: str, verwijtbaar: str | None) -> None:
-        self.map = Afronding(
-            _datum(datum_eindgesprek), Verwijtbaar(verwijtbaar) if verwijtbaar else None
-        )
+    class MAPAfgerond(GemeenteAggregate.Event):
+        """v2 (published): its dates are dates (`format: date`)."""
+
+        cloudevent_type: ClassVar[str] = pip_contract.MAP_AFGEROND
+        contract_version = 2
+        datum_eindgesprek: dt.date
+        verwijtbaar: str | None
+
+    @event(MAPAfgerond)
+    def _map_afgerond(self, datum_eindgesprek: dt.date, verwijtbaar: str | None) -> None:
+        self.map = Afronding(datum_eindgesprek, Verwijtbaar(verwijtbaar) if verwijtbaar else None)
 
     # --- Exams ------------------------------------------------------------------------
 
@@ -805,30 +936,47 @@ class Inburgeringstraject(GemeenteAggregate):
         )
         self._uitslag_ontvangen(
             onderdeel=onderdeel.value,
-            examendatum=examendatum.isoformat(),
+            examendatum=examendatum,
             behaald=behaald,
             niveau=niveau and niveau.value,
         )
         if onderdeel is Examenonderdeel.KNM and behaald and self.knm_behaald_op is None:
-            self._knm_behaald(examendatum=examendatum.isoformat())
+            self._knm_behaald(examendatum=examendatum)
         self._evalueer_taalniveau()
 
-    @event("ExamenuitslagOntvangen")
+    class ExamenuitslagOntvangen(GemeenteAggregate.Event):
+        """v2 (published): its dates are dates (`format: date`)."""
+
+        cloudevent_type: ClassVar[str] = pip_contract.EXAMENUITSLAG_ONTVANGEN
+        contract_version = 2
+        onderdeel: str
+        examendatum: dt.date
+        behaald: bool
+        niveau: str | None
+
+    @event(ExamenuitslagOntvangen)
     def _uitslag_ontvangen(
-        self, onderdeel: str, examendatum: str, behaald: bool, niveau: str | None
+        self, onderdeel: str, examendatum: dt.date, behaald: bool, niveau: str | None
     ) -> None:
         self.uitslagen.append(
             Uitslag(
                 Examenonderdeel(onderdeel),
-                _datum(examendatum),
+                examendatum,
                 behaald,
                 Niveau(niveau) if niveau else None,
             )
         )
 
-    @event("KNMBehaald")
-    def _knm_behaald(self, examendatum: str) -> None:
-        self.knm_behaald_op = _datum(examendatum)
+    class KNMBehaald(GemeenteAggregate.Event):
+        """v2 (published): its dates are dates (`format: date`)."""
+
+        cloudevent_type: ClassVar[str] = pip_contract.KNM_BEHAALD
+        contract_version = 2
+        examendatum: dt.date
+
+    @event(KNMBehaald)
+    def _knm_behaald(self, examendatum: dt.date) -> None:
+        self.knm_behaald_op = examendatum
 
     def _taal_behaald_op(self, onderdeel: Examenonderdeel, niveau: Niveau) -> dt.date | None:
         """The first date the component was passed (or exempted) at `niveau` or higher."""
@@ -852,11 +1000,19 @@ class Inburgeringstraject(GemeenteAggregate):
         datums = [self._taal_behaald_op(o, pip.niveau) for o in TAALONDERDELEN]
         if all(d is not None for d in datums):
             datum = max(d for d in datums if d is not None)
-            self._taalniveau_behaald(niveau=pip.niveau.value, datum=datum.isoformat())
+            self._taalniveau_behaald(niveau=pip.niveau.value, datum=datum)
 
-    @event("TaalniveauBehaald")
-    def _taalniveau_behaald(self, niveau: str, datum: str) -> None:
-        self.taalniveau_behaald = (Niveau(niveau), _datum(datum))
+    class TaalniveauBehaald(GemeenteAggregate.Event):
+        """v2 (published): its dates are dates (`format: date`)."""
+
+        cloudevent_type: ClassVar[str] = pip_contract.TAALNIVEAU_BEHAALD
+        contract_version = 2
+        niveau: str
+        datum: dt.date
+
+    @event(TaalniveauBehaald)
+    def _taalniveau_behaald(self, niveau: str, datum: dt.date) -> None:
+        self.taalniveau_behaald = (Niveau(niveau), datum)
 
     # --- Vrijstelling and ontheffing (DUO decisions) ----------------------------------
 
@@ -880,21 +1036,29 @@ class Inburgeringstraject(GemeenteAggregate):
             onderdeel=onderdeel and onderdeel.value,
             niveau=niveau and niveau.value,
             reden=reden and reden.value,
-            datum_oordeel=datum_oordeel.isoformat(),
+            datum_oordeel=datum_oordeel,
         )
         if omvang is Omvang.GEHEEL:  # DUO SS107: obligation met
-            self._voldaan(grond=VoldaanGrond.VRIJSTELLING.value, datum=datum_oordeel.isoformat())
+            self._voldaan(grond=VoldaanGrond.VRIJSTELLING.value, datum=datum_oordeel)
         else:
             self._evalueer_taalniveau()
 
-    @event("VrijstellingVerleend")
+    class VrijstellingVerleend(GemeenteAggregate.Event):
+        cloudevent_type: ClassVar[str] = pip_contract.VRIJSTELLING_VERLEEND
+        omvang: str
+        onderdeel: str | None
+        niveau: str | None
+        reden: str | None
+        datum_oordeel: dt.date
+
+    @event(VrijstellingVerleend)
     def _vrijstelling_verleend(
         self,
         omvang: str,
         onderdeel: str | None,
         niveau: str | None,
         reden: str | None,
-        datum_oordeel: IsoDatum,
+        datum_oordeel: dt.date,
     ) -> None:
         self.vrijstellingen.append(
             Vrijstelling(
@@ -902,7 +1066,7 @@ class Inburgeringstraject(GemeenteAggregate):
                 Examenonderdeel(onderdeel) if onderdeel else None,
                 Niveau(niveau) if niveau else None,
                 VrijstellingReden(reden) if reden else None,
-                _datum(datum_oordeel),
+                datum_oordeel,
             )
         )
 
@@ -924,29 +1088,30 @@ class Inburgeringstraject(GemeenteAggregate):
             omvang=omvang.value,
             onderdeel=onderdeel and onderdeel.value,
             grond=grond.value,
-            datum_oordeel=datum_oordeel.isoformat(),
+            datum_oordeel=datum_oordeel,
         )
         if omvang is Omvang.GEHEEL:  # DUO SS108: obligation met
-            self._voldaan(grond=VoldaanGrond.ONTHEFFING.value, datum=datum_oordeel.isoformat())
+            self._voldaan(grond=VoldaanGrond.ONTHEFFING.value, datum=datum_oordeel)
 
     class OntheffingVerleend(GemeenteAggregate.Event):
         # A medical ground is health data.
+        cloudevent_type: ClassVar[str] = pip_contract.ONTHEFFING_VERLEEND
         persoonsgegevens: ClassVar[frozenset[str]] = frozenset({"grond"})
         omvang: str
         onderdeel: str | None
         grond: str
-        datum_oordeel: IsoDatum
+        datum_oordeel: dt.date
 
     @event(OntheffingVerleend)
     def _ontheffing_verleend(
-        self, omvang: str, onderdeel: str | None, grond: str, datum_oordeel: str
+        self, omvang: str, onderdeel: str | None, grond: str, datum_oordeel: dt.date
     ) -> None:
         self.ontheffingen.append(
             Ontheffing(
                 Omvang(omvang),
                 Examenonderdeel(onderdeel) if onderdeel else None,
                 OntheffingGrond(grond),
-                _datum(datum_oordeel),
+                datum_oordeel,
             )
         )
 
@@ -960,28 +1125,24 @@ class Inburgeringstraject(GemeenteAggregate):
         pip = self.actuele_pip
         if pip is None:
             return ["pip"]
-        ontbrekend: list[str] = []
-        if pip.leerroute is Leerroute.Z:
-            if self.uren_totaal(UrenSoort.CURSUS) < Z_ROUTE_UREN:
-                ontbrekend.append("cursusuren")
-            asiel = self.doelgroep is Doelgroep.ASIELSTATUSHOUDER
-            if asiel and self.uren_totaal(UrenSoort.PARTICIPATIE) < Z_ROUTE_UREN:
-                ontbrekend.append("participatie-uren")
-            if not any(g.eindgesprek_z_route for g in self.gesprekken):
-                ontbrekend.append("eindgesprek")
-        else:
-            assert pip.niveau is not None
-            for onderdeel in TAALONDERDELEN:
-                behaald = self._taal_behaald_op(onderdeel, pip.niveau) is not None
-                if not behaald and not self._ontheven(onderdeel):
-                    ontbrekend.append(onderdeel.value)
-            if self.knm_behaald_op is None and not self._ontheven(Examenonderdeel.KNM):
-                ontbrekend.append("knm")
-        if self.pvt is None:
-            ontbrekend.append("participatieverklaring")
-        if pip.leerroute is not Leerroute.ONDERWIJS and self.map is None:
-            ontbrekend.append("map")
-        return ontbrekend
+        niveau = pip.niveau
+        taal_gedaan = [
+            o
+            for o in TAALONDERDELEN
+            if (niveau is not None and self._taal_behaald_op(o, niveau) is not None)
+            or self._ontheven(o)
+        ]
+        return rules.ontbrekend_voor_afronding(
+            pip.leerroute,
+            self.doelgroep,
+            cursusuren=self.uren_totaal(UrenSoort.CURSUS),
+            participatie_uren=self.uren_totaal(UrenSoort.PARTICIPATIE),
+            eindgesprek=any(g.eindgesprek_z_route for g in self.gesprekken),
+            taal_gedaan=taal_gedaan,
+            knm_gedaan=self.knm_behaald_op is not None or self._ontheven(Examenonderdeel.KNM),
+            pvt=self.pvt is not None,
+            map_=self.map is not None,
+        )
 
     def voldoe(self, *, grond: VoldaanGrond, datum: dt.date) -> None:
         self._check_niet_voldaan()
@@ -994,9 +1155,17 @@ class Inburgeringstraject(GemeenteAggregate):
             lambda: rules.check_grond_past_bij_leerroute(grond, pip.leerroute),
         )
         rules.check_afgerond(self.ontbrekend_voor_afronding(), pip.leerroute)
-        self._voldaan(grond=grond.value, datum=datum.isoformat())
+        self._voldaan(grond=grond.value, datum=datum)
 
-    @event("InburgeringsplichtVoldaan")
-    def _voldaan(self, grond: str, datum: str) -> None:
-        self.voldaan = (VoldaanGrond(grond), _datum(datum))
+    class InburgeringsplichtVoldaan(GemeenteAggregate.Event):
+        """v2 (published): its dates are dates (`format: date`)."""
+
+        cloudevent_type: ClassVar[str] = pip_contract.INBURGERINGSPLICHT_VOLDAAN
+        contract_version = 2
+        grond: str
+        datum: dt.date
+
+    @event(InburgeringsplichtVoldaan)
+    def _voldaan(self, grond: str, datum: dt.date) -> None:
+        self.voldaan = (VoldaanGrond(grond), datum)
         self.status = Status.VOLDAAN

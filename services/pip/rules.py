@@ -1,6 +1,7 @@
 """The rules of the PIP and the inburgeringstraject: value sets, named rule violations and
-the guards that raise them. The aggregate in `domainmodel.py` calls these guards; each
-violation names its source (`bron`) and the request field it concerns (`veld`)."""
+the guards that raise them, and the deadlines of the traject, each computed here once. The
+aggregate in `domainmodel.py` calls these guards; each violation names its source (`bron`)
+and the request field it concerns (`veld`)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from enum import StrEnum
 from typing import ClassVar
+from uuid import UUID
 
-from shared.domain import DomainError, RuleViolation, add_months
+from shared import termijnen
+from shared.domain import RuleViolation, add_months, add_years
 
 DUO_DAGTEKENING = "DUO README: Het aanleveren van een PIP, Datum dagtekening"
 DUO_NIVEAU = "DUO README: Het aanleveren van een PIP, Niveau"
@@ -29,7 +32,6 @@ ONTZORGING = (
     "over ontzorging)"
 )
 
-TIEN_WEKEN_DAGEN = 70
 VERLENGING_NA_INFORMATIE_DAGEN = 14
 TERMIJN_JAREN = 3
 LEERROUTEWISSEL_MAANDEN = 18
@@ -161,9 +163,10 @@ class RegelsOvertreden(RuleViolation):
         super().__init__(f"{len(self.overtredingen)} regels overtreden: {codes}")
 
 
-class TrajectBestaatAl(DomainError):
+class TrajectBestaatAl(RuleViolation):
     status = 409
     title = "Bestaat al"
+    bron = "art. 15 Wi2021 (het college stelt het PIP van de inburgeraar vast)"
 
 
 class InburgeringsplichtAlVoldaan(Regel):
@@ -392,6 +395,42 @@ def alle(*guards: Callable[[], None]) -> None:
         raise RegelsOvertreden(gevonden)
 
 
+# --- Guards: the state of the traject ---------------------------------------------------
+
+
+def check_traject_nieuw(bestaat: bool, gemeente: str, inburgeraar_id: UUID) -> None:
+    """One traject per inburgeraar per gemeente."""
+    if bestaat:
+        raise TrajectBestaatAl(
+            f"Gemeente {gemeente} heeft al een PIP voor inburgeraar {inburgeraar_id}"
+        )
+
+
+def check_niet_voldaan(voldaan: VoldaanGrond | None) -> None:
+    if voldaan is not None:
+        raise InburgeringsplichtAlVoldaan(
+            f"De inburgeringsplicht is voldaan ({voldaan}); er verandert niets meer"
+        )
+
+
+def check_concept_wijzigbaar(status: Status) -> None:
+    if status is not Status.CONCEPT:
+        raise ConceptNietMeerWijzigbaar(
+            "Het PIP is vastgesteld; wijzigen kan alleen met een nieuw PIP (vaststelling)"
+        )
+
+
+def check_pip_vastgesteld(aantal_pips: int) -> None:
+    if not aantal_pips:
+        raise PIPNietVastgesteld("Er is nog geen vastgesteld PIP")
+
+
+def check_nog_geen_pip(aantal_pips: int) -> None:
+    """Waiting for third parties extends the ten weeks, so only while no PIP is set."""
+    if aantal_pips:
+        raise PIPAlVastgesteld("Het PIP is al vastgesteld; de tien weken zijn voorbij")
+
+
 # --- Guards: dates ---------------------------------------------------------------------
 
 
@@ -431,6 +470,28 @@ def check_dagtekening_niet_voor_eerdere_pip(
 
 
 # --- Guards: PIP content ---------------------------------------------------------------
+
+
+def standaard_niveau(leerroute: Leerroute, niveau: Niveau | None) -> Niveau | None:
+    """DUO README: Niveau (B1 when omitted) in the B1-route and the onderwijsroute."""
+    if niveau is None and leerroute in (Leerroute.B1, Leerroute.ONDERWIJS):
+        return Niveau.B1
+    return niveau
+
+
+def is_afschaling(
+    huidige_leerroute: Leerroute | None,
+    huidig_niveau: Niveau | None,
+    leerroute: Leerroute,
+    niveau: Niveau | None,
+) -> bool:
+    """A new PIP that lowers the B1-route from B1 to A2 is afschalen (art. 32 Wi2021)."""
+    return (
+        huidige_leerroute is Leerroute.B1
+        and leerroute is Leerroute.B1
+        and niveau is Niveau.A2
+        and huidig_niveau is not Niveau.A2
+    )
 
 
 def check_niveau_bij_onderwijsroute(leerroute: Leerroute, niveau: Niveau | None) -> None:
@@ -712,6 +773,42 @@ def check_grond_past_bij_leerroute(grond: VoldaanGrond, leerroute: Leerroute | N
         raise GrondPastNietBijLeerroute(f"Grond {grond} past niet bij leerroute {leerroute}")
 
 
+def ontbrekend_voor_afronding(
+    leerroute: Leerroute,
+    doelgroep: Doelgroep,
+    *,
+    cursusuren: int,
+    participatie_uren: int,
+    eindgesprek: bool,
+    taal_gedaan: Iterable[Examenonderdeel],
+    knm_gedaan: bool,
+    pvt: bool,
+    map_: bool,
+) -> list[str]:
+    """What still stands between a traject and a completed leerroute: the Z-route's hours
+    and eindgesprek, or the other routes' exams (passed, exempted or ontheven); then PVT and
+    MAP (domain.md: Leerroutes en Progress)."""
+    ontbrekend: list[str] = []
+    if leerroute is Leerroute.Z:
+        if cursusuren < Z_ROUTE_UREN:
+            ontbrekend.append("cursusuren")
+        asiel = doelgroep is Doelgroep.ASIELSTATUSHOUDER
+        if asiel and participatie_uren < Z_ROUTE_UREN:
+            ontbrekend.append("participatie-uren")
+        if not eindgesprek:
+            ontbrekend.append("eindgesprek")
+    else:
+        gedaan = set(taal_gedaan)
+        ontbrekend += [o.value for o in TAALONDERDELEN if o not in gedaan]
+        if not knm_gedaan:
+            ontbrekend.append("knm")
+    if not pvt:
+        ontbrekend.append("participatieverklaring")
+    if leerroute is not Leerroute.ONDERWIJS and not map_:
+        ontbrekend.append("map")
+    return ontbrekend
+
+
 def check_afgerond(ontbrekend: list[str], leerroute: Leerroute) -> None:
     if not ontbrekend:
         return
@@ -722,6 +819,37 @@ def check_afgerond(ontbrekend: list[str], leerroute: Leerroute) -> None:
     )
 
 
+# --- Deadlines: each computed here, and only here ---------------------------------------
+
+
+def verlengd_na_informatie(informatie_ontvangen_op: dt.date) -> dt.date:
+    """How far one wait for a third party extends the ten weeks: two weeks after the
+    information arrived (art. 5.3 Besluit inburgering 2021)."""
+    return informatie_ontvangen_op + dt.timedelta(days=VERLENGING_NA_INFORMATIE_DAGEN)
+
+
+def uiterste_datum_pip(start: dt.date, informatie_ontvangen: Iterable[dt.date] = ()) -> dt.date:
+    """The last day to set the PIP: ten weeks after the start (shared.termijnen); waiting for
+    third parties extends it to at most two weeks after the information arrived (art. 15
+    Wi2021, art. 5.3 Besluit)."""
+    verlengingen = [verlengd_na_informatie(ontvangen) for ontvangen in informatie_ontvangen]
+    return max([termijnen.uiterste_datum_pip(start), *verlengingen])
+
+
+def binnen_tien_weken(dagtekening: dt.date, uiterste_datum: dt.date) -> bool:
+    return dagtekening <= uiterste_datum
+
+
+def start_termijn(dagtekening_eerste_pip: dt.date) -> dt.date:
+    """art. 11 Wi2021: the termijn starts the day after the first PIP; later PIPs keep it."""
+    return dagtekening_eerste_pip + dt.timedelta(days=1)
+
+
+def einde_termijn(start: dt.date) -> dt.date:
+    """art. 11 Wi2021: three years from the start, the last day included."""
+    return add_years(start, TERMIJN_JAREN) - dt.timedelta(days=1)
+
+
 # --- Passing time: when a signal is due ---------------------------------------------------
 
 
@@ -730,6 +858,11 @@ def pip_termijn_verstreken(uiterste_datum: dt.date, peildatum: dt.date) -> bool:
     (ten weeks, or two weeks after third-party information); from the next day it is late.
     DUO raises SS126 then; the gemeente knows it first."""
     return peildatum > uiterste_datum
+
+
+def pip_te_laat_vanaf(uiterste_datum: dt.date) -> dt.date:
+    """The first day on which `pip_termijn_verstreken` holds."""
+    return uiterste_datum + dt.timedelta(days=1)
 
 
 def eindigt_binnen_twee_maanden(einde: dt.date, peildatum: dt.date) -> bool:

@@ -1,4 +1,4 @@
-"""The gemeente read models over HTTP (services/projections/gemeente.py):
+"""The gemeente read models over HTTP (services/projections/gemeente/):
 
     GET /api/v1/gemeenten/{gemeentecode}/caseload      klantregisseur, teamleider
     GET /api/v1/gemeenten/{gemeentecode}/signalen      klantregisseur, teamleider
@@ -30,16 +30,15 @@ from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
 from pydantic import Field
 
-from services.projections import gemeente as model
-from services.projections.gemeente import (
+from services.projections.gemeente import queries
+from services.projections.gemeente.afgeleid import OntzorgingStatus, Signaalsoort, Status
+from services.projections.gemeente.queries import (
     CaseloadFilter,
     Cohortcijfers,
-    OntzorgingStatus,
-    Signaalsoort,
     SignalenFilter,
     Sortering,
-    Status,
 )
+from services.projections.gemeente.tabellen import CASELOAD, MONITORING, SIGNALEN
 from services.projections.projector import ReadModel, suffix
 from shared.api import ApiModel, Gemeentecode
 from shared.auth import CurrentPrincipal, Principal, Rol
@@ -47,7 +46,7 @@ from shared.clock import current_clock
 from shared.logboek import activiteiten, noteer_betrokkene, verwerking
 
 if TYPE_CHECKING:
-    from services.projections.main import Projections
+    from services.projections.leesmodellen import Projections
 
 
 router = APIRouter(tags=["Leesmodellen per gemeente"])
@@ -316,7 +315,7 @@ CASELOAD_SORTEERVELDEN = {
 }
 
 
-def _caseload_regel(rij: model.CaseloadRij) -> CaseloadRegel:
+def _caseload_regel(rij: queries.CaseloadRij) -> CaseloadRegel:
     noteer_betrokkene(rij.inburgeraar_id, rij.gemeente)
     deadline = rij.volgende_deadline
     return CaseloadRegel(
@@ -387,9 +386,9 @@ def caseload(
     (rijen, totaal), meta = _lees(
         request,
         response,
-        model.CASELOAD,
+        CASELOAD,
         gemeentecode,
-        lambda sfx: model.caseload(
+        lambda sfx: queries.caseload(
             store,
             sfx,
             gemeentecode,
@@ -455,13 +454,13 @@ def signalen(
     gevonden, meta = _lees(
         request,
         response,
-        model.SIGNALEN,
+        SIGNALEN,
         gemeentecode,
-        lambda sfx: model.signalen(
+        lambda sfx: queries.signalen(
             store, sfx, gemeentecode, filter_, vandaag, settings.signaal_geen_voortgang_dagen
         ),
     )
-    geordend = model.sorteer_signalen(gevonden, sortering)
+    geordend = queries.sorteer_signalen(gevonden, sortering)
     begin = (pagina - 1) * pagina_grootte
     for s in geordend[begin : begin + pagina_grootte]:
         noteer_betrokkene(s.inburgeraar_id, s.gemeente)
@@ -534,9 +533,9 @@ def monitoring(
     cijfers, meta = _lees(
         request,
         response,
-        model.MONITORING,
+        MONITORING,
         gemeentecode,
-        lambda sfx: model.monitoring(store, sfx, gemeentecode, cohort, doelgroep),
+        lambda sfx: queries.monitoring(store, sfx, gemeentecode, cohort, doelgroep),
     )
     return Monitoring(
         gemeente=gemeentecode,

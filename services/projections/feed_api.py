@@ -34,6 +34,7 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi import Path as PathParam
 from fastapi.responses import FileResponse
 
+from contracts import pip as pip_contract
 from services.projections.feed import (
     FEED_GEMEENTE,
     FEED_REGIO,
@@ -222,9 +223,7 @@ def asyncapi() -> Response:
     summary="Het JSON Schema van de data van één event-type (openbaar)",
 )
 def schema(
-    ce_type: Annotated[
-        str, PathParam(alias="type", examples=["nl.inburgering.pip.pip-vastgesteld.v1"])
-    ],
+    ce_type: Annotated[str, PathParam(alias="type", examples=[pip_contract.PIP_VASTGESTELD])],
 ) -> Response:
     path = CONTRACTS / "schemas" / f"{ce_type}.json"
     if not _TYPE.match(ce_type) or not path.is_file():

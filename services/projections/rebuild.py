@@ -22,8 +22,9 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from services.projections.bootstrap import build_projections
 from services.projections.config import ProjectionsSettings
-from services.projections.main import Projections, read_models
+from services.projections.leesmodellen import read_models
 from services.projections.projector import rebuild
 from shared.gemeenten import check_gemeentecode
 
@@ -55,7 +56,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = ProjectionsSettings()
     if args.gemeente:
         settings = settings.model_copy(update={"gemeenten": list(dict.fromkeys(args.gemeente))})
-    projections = Projections(settings)
+    projections = build_projections(settings)
     try:
         model = projections.models[args.model]
         source = projections.source(model, rebuild=True)

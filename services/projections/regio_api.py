@@ -1,4 +1,4 @@
-"""Regional figures over HTTP, from the regional read models (services/projections/regio.py):
+"""Regional figures over HTTP, from the regional read models (services/projections/regio/):
 
     GET /api/v1/regios/{regio}/monitoring   CBS figures per gemeente and cohort, and summed
     GET /api/v1/regios/{regio}/inkoop       joint purchasing per gemeente, route and provider
@@ -32,14 +32,8 @@ from pydantic import Field
 
 from services.projections.api import Duur, Examencijfer, Link, Links, Meta
 from services.projections.projector import Generations
-from services.projections.regio import (
-    REGIO_INKOOP,
-    REGIO_MODELS,
-    REGIO_MONITORING,
-    Filter,
-    inkoop,
-    monitoring,
-)
+from services.projections.regio.queries import Filter, inkoop, monitoring
+from services.projections.regio.tabellen import REGIO_INKOOP, REGIO_MODELS, REGIO_MONITORING
 from shared.api import ApiModel, Gemeentecode
 from shared.auth import CurrentPrincipal, Principal, Rol
 from shared.domain import GeenToegang

@@ -10,21 +10,16 @@ its rows, so a stop or a crash resumes exactly there. The embedded platform
 
 from __future__ import annotations
 
+from services.projections.bootstrap import build_worker
+from services.projections.bronnen import SERVICES, KafkaBronnen
 from services.projections.config import ProjectionsSettings
-from services.projections.main import SERVICES, Projections
 from shared.bus import ensure_topics
 from shared.runtime import (
-    BackgroundLoop,
     block_stop_signals,
     configure_logging,
     ensure_service_topics,
     run_until_sigterm,
 )
-
-
-def build_worker(settings: ProjectionsSettings) -> tuple[Projections, BackgroundLoop]:
-    projections = Projections(settings)
-    return projections, BackgroundLoop(projections.projectors())
 
 
 def main() -> None:
@@ -33,7 +28,8 @@ def main() -> None:
     settings = ProjectionsSettings(platform_mode="kafka")
     ensure_service_topics(settings, *SERVICES)
     projections, loop = build_worker(settings)
-    ensure_topics(settings.kafka_bootstrap_servers, projections.regio_topics())
+    assert isinstance(projections.bronnen, KafkaBronnen)
+    ensure_topics(settings.kafka_bootstrap_servers, projections.bronnen.regio_topics())
     try:
         run_until_sigterm(loop)
     finally:

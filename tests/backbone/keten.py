@@ -17,17 +17,15 @@ from eventsourcing.persistence import Tracking
 
 from services.intake.application import IntakeApplication
 from services.intake.domainmodel import (
-    Doelgroep,
     Hoofddoel,
     HoofddoelKeuze,
     Leerbaarheidstoets,
-    Leerroute,
     LeerrouteAdvies,
     OpleidingEnWerkervaring,
     PersoonlijkeOmstandigheden,
-    ToetsResultaat,
     Toetsuitslag,
 )
+from services.intake.rules import Doelgroep, Leerroute, ToetsResultaat
 from services.ontzorging.application import OntzorgingApplication
 from services.pip import rules as pip_rules
 from services.pip.application import PipApplication

@@ -21,14 +21,12 @@ from services.intake.application import IntakeApplication
 from services.intake.domainmodel import (
     Adres,
     COAProfiel,
-    Doelgroep,
     Hoofddoel,
     HoofddoelKeuze,
     Huisgenoot,
     Leefgebied,
     LeefgebiedBevinding,
     Leerbaarheidstoets,
-    Leerroute,
     LeerrouteAdvies,
     Opleiding,
     OpleidingEnWerkervaring,
@@ -38,6 +36,7 @@ from services.intake.domainmodel import (
     VrijstellingReden,
     Werkervaring,
 )
+from services.intake.rules import Doelgroep, Leerroute
 from services.ontzorging.application import OntzorgingApplication
 from services.ontzorging.domainmodel import Doelgroep as OntzorgingDoelgroep
 from services.ontzorging.domainmodel import Post

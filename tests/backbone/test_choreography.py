@@ -30,7 +30,7 @@ from kafka import TopicPartition
 
 from services.embedded import create_platform
 from services.ontzorging import worker as ontzorging_worker
-from services.pip import worker as pip_worker
+from services.pip import bootstrap as pip_bootstrap
 from services.pip.application import PipApplication
 from services.pip.domainmodel import Inburgeringstraject
 from services.pip.rules import Doelgroep, Leerroute, Status
@@ -69,7 +69,7 @@ def apps(settings: PlatformSettings, clock: FrozenClock) -> Iterator[Apps]:
 
 
 def pip_consumer(apps: Apps, settings: PlatformSettings) -> Consumer:
-    [consumer] = pip_worker.build_consumers(settings, apps.pip, intake=apps.intake)
+    [consumer] = pip_bootstrap.build_consumers(settings, apps.pip, intake=apps.intake)
     return consumer
 
 
@@ -602,7 +602,7 @@ def test_the_chain_runs_over_kafka_and_a_resent_event_changes_nothing(
     gemeente topics, the workers' consumers read them until their positions reach the end
     offsets. A relay that re-sends (its bookkeeping lost) changes nothing downstream."""
     kafka = kafka_settings(settings, servers)
-    pip = worker_consumer(pip_worker.build_consumers, kafka, apps.pip, clients)
+    pip = worker_consumer(pip_bootstrap.build_consumers, kafka, apps.pip, clients)
     ontzorging = worker_consumer(ontzorging_worker.build_consumers, kafka, apps.ontzorging, clients)
     start_at_the_end(apps.pip, servers, INTAKE_TOPIC)
     start_at_the_end(apps.ontzorging, servers, PIP_TOPIC)
@@ -643,7 +643,7 @@ def test_a_restarted_kafka_consumer_resumes_from_its_tracking(
     intake_relay = relay(kafka, apps.intake, clients)
     eerste = keten.rond_intake_af(apps.intake, BSNS[0])
     intake_relay.publish_all()
-    voor_herstart = worker_consumer(pip_worker.build_consumers, kafka, apps.pip, clients)
+    voor_herstart = worker_consumer(pip_bootstrap.build_consumers, kafka, apps.pip, clients)
     run_to_the_end(voor_herstart, servers, INTAKE_TOPIC)
     assert isinstance(voor_herstart.source, KafkaSource)
     voor_herstart.source.consumer.close()  # the process ends
@@ -651,7 +651,7 @@ def test_a_restarted_kafka_consumer_resumes_from_its_tracking(
     gepubliceerd = head(apps.intake)
     tweede = keten.rond_intake_af(apps.intake, BSNS[1])
     intake_relay.publish_all()
-    na_herstart = worker_consumer(pip_worker.build_consumers, kafka, apps.pip, clients)
+    na_herstart = worker_consumer(pip_bootstrap.build_consumers, kafka, apps.pip, clients)
     handled = run_to_the_end(na_herstart, servers, INTAKE_TOPIC)
 
     nieuw = [ce for p, ce in ServiceLog(apps.intake).read(gepubliceerd, 1000) if ce]
@@ -757,7 +757,7 @@ def test_kafka_mode_reads_the_served_gemeenten_topics(
         gemeenten=["GM0222", "GM0197"],
     )
     with keten.apps(settings) as made:
-        pip = worker_consumer(pip_worker.build_consumers, settings, made.pip, clients)
+        pip = worker_consumer(pip_bootstrap.build_consumers, settings, made.pip, clients)
         ontzorging = worker_consumer(
             ontzorging_worker.build_consumers, settings, made.ontzorging, clients
         )

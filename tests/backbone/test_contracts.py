@@ -9,6 +9,7 @@ import datetime as dt
 import enum
 import json
 import re
+import subprocess
 import sys
 import types
 import typing
@@ -22,6 +23,10 @@ import pytest
 from eventsourcing.domain import Aggregate, DomainEvent
 from pydantic.alias_generators import to_camel
 
+from contracts import intake as intake_contract
+from contracts import pip as pip_contract
+from contracts import regio as regio_contract
+from services import contracten
 from services.intake import domainmodel as intake
 from services.ontzorging import domainmodel as ontzorging
 from services.pip import domainmodel as pip
@@ -37,6 +42,7 @@ from shared.cloudevents import (
     to_cloudevent,
     to_kafka,
 )
+from shared.regional import allowlist
 from shared.topics import gemeente_topic, regio_topic
 
 pytestmark = pytest.mark.backbone
@@ -65,7 +71,7 @@ def validate(schema: Mapping[str, Any], instance: Any) -> list[str]:
 def test_every_event_type_has_a_committed_schema_equal_to_the_generated_one() -> None:
     directory = ROOT / contracts.CONTRACTS_DIR / contracts.SCHEMAS_DIR
     missing, stale = [], []
-    for ce_type, schema in contracts.generated_schemas().items():
+    for ce_type, schema in contracten.generated_schemas().items():
         path = directory / f"{ce_type}.json"
         if not path.exists():
             missing.append(ce_type)
@@ -78,7 +84,7 @@ def test_every_event_type_has_a_committed_schema_equal_to_the_generated_one() ->
 def test_the_committed_asyncapi_document_equals_the_generated_one() -> None:
     path = ROOT / contracts.CONTRACTS_DIR / contracts.ASYNCAPI_FILE
     assert path.exists(), f"{path} is missing: {REGENERATE}"
-    assert path.read_text("utf-8") == contracts.dumps(contracts.asyncapi_document()), (
+    assert path.read_text("utf-8") == contracts.dumps(contracten.asyncapi_document()), (
         f"contracts/asyncapi.json is stale: {REGENERATE}"
     )
 
@@ -87,7 +93,7 @@ def test_no_published_schema_changes_incompatibly_under_the_same_type_version() 
     """The real guard: `make contracts` would happily rewrite a stale file, so a change that
     breaks consumers or replay must get a new type version instead."""
     problems = contracts.compatibility_problems(
-        contracts.committed_schemas(ROOT), contracts.generated_schemas()
+        contracts.committed_schemas(ROOT), contracten.generated_schemas()
     )
     assert not problems, "\n".join(problems)
 
@@ -95,7 +101,7 @@ def test_no_published_schema_changes_incompatibly_under_the_same_type_version() 
 def test_no_published_event_type_disappears() -> None:
     """Events stay on the topics forever; a type may get a new version, not vanish."""
     orphans = contracts.orphaned_types(
-        contracts.committed_schemas(ROOT), contracts.generated_schemas()
+        contracts.committed_schemas(ROOT), contracten.generated_schemas()
     )
     assert not orphans, (
         f"published types {orphans} are produced by no event class any more; keep the class "
@@ -220,7 +226,7 @@ def test_older_type_versions_stay_published_but_a_vanished_type_is_reported() ->
 
 
 def test_make_contracts_refuses_to_overwrite_a_schema_incompatibly(tmp_path: Path) -> None:
-    contracts.write_contracts(tmp_path)
+    contracten.write_contracts(tmp_path)
     ce_type = event_type(pip.Inburgeringstraject.PIPVastgesteld)
     path = tmp_path / "contracts" / "schemas" / f"{ce_type}.json"
     published = json.loads(path.read_text("utf-8"))
@@ -228,12 +234,12 @@ def test_make_contracts_refuses_to_overwrite_a_schema_incompatibly(tmp_path: Pat
     path.write_text(contracts.dumps(published), "utf-8")
 
     with pytest.raises(contracts.IncompatibleContract) as exc:
-        contracts.write_contracts(tmp_path)
+        contracten.write_contracts(tmp_path)
     assert ce_type in str(exc.value) and "bump contract_version" in str(exc.value)
     assert json.loads(path.read_text("utf-8")) == published, "nothing was written"
 
-    assert contracts.main(["--root", str(tmp_path)]) == 1
-    assert contracts.main(["--root", str(tmp_path), "--allow-incompatible"]) == 0
+    assert contracten.main(["--root", str(tmp_path)]) == 1
+    assert contracten.main(["--root", str(tmp_path), "--allow-incompatible"]) == 0
     regenerated = contracts.json_schema(pip.Inburgeringstraject.PIPVastgesteld)
     assert path.read_text("utf-8") == contracts.dumps(regenerated)
 
@@ -242,11 +248,11 @@ def test_make_contracts_refuses_to_overwrite_a_schema_incompatibly(tmp_path: Pat
 
 
 def test_every_domain_event_class_is_published_except_internal_bookkeeping() -> None:
-    classes = contracts.domain_event_classes()
+    classes = contracten.domain_event_classes()
     names = {c.__qualname__ for c in classes}
     assert "BsnVerwijzing.BsnVerwijzingVastgelegd" not in names  # intern: a search index
     assert not {n for n in names if n.endswith((".Event", ".Created"))}
-    assert {service_of(c) for c in classes} == set(contracts.SERVICES)
+    assert {service_of(c) for c in classes} == set(contracten.SERVICES)
     for module in (intake, pip, ontzorging):
         for aggregate in vars(module).values():
             if not (isinstance(aggregate, type) and issubclass(aggregate, Aggregate)):
@@ -265,7 +271,7 @@ def test_every_domain_event_class_is_published_except_internal_bookkeeping() -> 
 def test_a_schema_names_its_type_and_the_personal_data_in_it() -> None:
     event_class = intake.Inburgeraar.InburgeraarGeregistreerd
     schema = contracts.json_schema(event_class)
-    ce_type = "nl.inburgering.intake.inburgeraar-geregistreerd.v1"
+    ce_type = intake_contract.INBURGERAAR_GEREGISTREERD
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     assert schema["$id"] == f"https://inburgering.example/contracts/schemas/{ce_type}.json"
     assert schema["title"] == "InburgeraarGeregistreerd"
@@ -525,6 +531,8 @@ def sample(annotation: Any) -> Any:
     if origin is Annotated:
         if {"format": "date"} in annotation.__metadata__:
             return "1991-03-14"  # a business date, unlike the registration time's date
+        if {"format": "date-time"} in annotation.__metadata__:
+            return "1991-03-14T09:00:00+00:00"
         return sample(args[0])
     if origin is typing.Union or origin is types.UnionType:
         return sample(next(a for a in args if a is not type(None)))
@@ -572,7 +580,7 @@ def real_events(clock: FrozenClock) -> list[DomainEvent]:
 
 
 def test_a_real_event_of_every_type_validates_against_its_schema(clock: FrozenClock) -> None:
-    classes = contracts.domain_event_classes()
+    classes = contracten.domain_event_classes()
     events = real_events(clock)
     driven = {type(e) for e in events}
     # A new event class the stories do not reach yet is checked with a constructed event.
@@ -587,7 +595,7 @@ def test_a_real_event_of_every_type_validates_against_its_schema(clock: FrozenCl
 
 def test_a_constructed_event_of_every_type_validates_against_its_schema() -> None:
     errors = []
-    for event_class in contracts.domain_event_classes():
+    for event_class in contracten.domain_event_classes():
         schema = contracts.json_schema(event_class)
         data = event_data(synthetic(event_class))
         errors += [f"{event_type(event_class)}: {e}" for e in validate(schema, data)]
@@ -601,6 +609,27 @@ def test_the_schemas_reject_what_consumers_cannot_rely_on(clock: FrozenClock) ->
     assert validate(schema, {k: v for k, v in data.items() if k != "bsn"})  # missing
     assert validate(schema, data | {"extra": 1})  # unknown property
     assert validate(schema, data | {"adres": "Hoofdstraat 12"})  # wrong type
+
+
+def test_a_reader_validates_against_the_committed_schemas_and_loads_no_service() -> None:
+    """Runtime validation reads contracts/schemas/ only: an older version that no class
+    produces any more (Kafka history) is still checked, and a worker that validates loads
+    no producer's domain model."""
+    old = pip_contract.KNM_BEHAALD_V1
+    assert old not in {event_type(c) for c in contracten.domain_event_classes()}
+    contracts.validate_cloudevent({"type": old, "data": {"examendatum": "2026-01-05"}})
+    with pytest.raises(contracts.SchemaViolation, match="examendatum"):
+        contracts.validate_cloudevent({"type": old, "data": {}})
+    probe = (
+        "import sys, shared.contracts, shared.runtime\n"
+        f"shared.contracts.validate_cloudevent({{'type': {old!r}, 'data': {{'examendatum': "
+        "'2026-01-05'}})\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'services'))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]", result.stdout
 
 
 # --- The AsyncAPI document ---------------------------------------------------------------
@@ -636,7 +665,7 @@ def document() -> dict[str, Any]:
     if committed.exists():
         loaded: dict[str, Any] = json.loads(committed.read_text("utf-8"))
         return loaded
-    return contracts.asyncapi_document()
+    return contracten.asyncapi_document()
 
 
 def test_the_asyncapi_document_has_the_required_fields(document: dict[str, Any]) -> None:
@@ -659,7 +688,7 @@ def test_every_reference_in_the_asyncapi_document_resolves(document: dict[str, A
 
 
 def test_channels_are_the_gemeente_topics_of_each_service(document: dict[str, Any]) -> None:
-    for service in contracts.SERVICES:
+    for service in contracten.SERVICES:
         channel = document["channels"][service]
         assert channel["address"] == f"{{gemeente}}.inburgering.{service}"
         assert set(re.findall(r"{(\w+)}", channel["address"])) == set(channel["parameters"])
@@ -683,13 +712,13 @@ def test_every_operation_sends_messages_of_its_own_channel(document: dict[str, A
             assert message["$ref"].startswith(f"{channel_ref}/messages/"), message
             resolve(document, message["$ref"])
         assert len(operation["messages"]) == len(channel["messages"])
-    assert services == {*contracts.SERVICES, contracts.REGIONAL_CHANNEL}
+    assert services == {*contracten.SERVICES, contracts.REGIONAL_CHANNEL}
 
 
 def test_every_event_type_is_a_message_with_its_schema_as_payload(
     document: dict[str, Any],
 ) -> None:
-    for event_class in contracts.domain_event_classes():
+    for event_class in contracten.domain_event_classes():
         ce_type = event_type(event_class)
         channel = document["channels"][service_of(event_class)]
         message = resolve(document, channel["messages"][ce_type]["$ref"])
@@ -732,7 +761,7 @@ def test_the_asyncapi_document_validates_against_the_official_asyncapi_3_schema(
     assert ASYNCAPI_SCHEMA.exists(), "run `make tools` to install @asyncapi/specs"
     schema = json.loads(ASYNCAPI_SCHEMA.read_text())
     validator = jsonschema.validators.validator_for(schema)(schema)
-    document = contracts.asyncapi_document()
+    document = contracten.asyncapi_document()
     errors = [f"{e.json_path}: {e.message[:200]}" for e in validator.iter_errors(document)]
     assert errors == []
 
@@ -763,7 +792,7 @@ def regional_events(clock: FrozenClock) -> list[dict[str, Any]]:
         to_cloudevent(event, gemeente="GM0222", sequence=n)
         for n, event in enumerate(real_events(clock), start=1)
     ]
-    for event_class in contracts.domain_event_classes():
+    for event_class in contracten.domain_event_classes():
         ce_type = event_type(event_class)
         if ce_type in regional.ALLOW_LIST:
             cloudevent = to_cloudevent(synthetic(event_class), gemeente="GM0222", sequence=1)
@@ -780,7 +809,7 @@ def regional_events(clock: FrozenClock) -> list[dict[str, Any]]:
 
 
 def test_every_regional_type_has_a_schema_derived_from_the_allow_list() -> None:
-    generated = contracts.generated_schemas()
+    generated = contracten.generated_schemas()
     for source_type, fields in regional.ALLOW_LIST.items():
         ce_type = regional.regional_type(source_type)
         schema = generated[ce_type]
@@ -797,7 +826,7 @@ def test_every_regional_type_has_a_schema_derived_from_the_allow_list() -> None:
             shape = dict(schema["properties"][key])
             shape["type"] = next(t for t in _types_of(shape) if t != "null")
             assert shape == contracts.kind_schema(kind), key
-    assert set(contracts.regional_schemas()) == {
+    assert set(contracts.regional_schemas(contracten.domain_event_classes())) == {
         regional.regional_type(t) for t in regional.ALLOW_LIST
     }
 
@@ -808,7 +837,9 @@ def _types_of(schema: Mapping[str, Any]) -> list[str]:
 
 
 def test_a_regional_field_is_required_and_nullable_as_in_its_source() -> None:
-    schema = contracts.regional_schemas()["nl.inburgering.regio.pip-vastgesteld.v1"]
+    schema = contracts.regional_schemas(contracten.domain_event_classes())[
+        "nl.inburgering.regio.pip-vastgesteld.v1"
+    ]
     assert _types_of(schema["properties"]["niveau"]) == ["string", "null"]  # Optional there
     assert _types_of(schema["properties"]["leerroute"]) == ["string"]
     assert {"niveau", "leerroute", "pvtIntensiteitUren"} <= set(schema["required"])
@@ -824,16 +855,18 @@ def test_the_regional_schemas_follow_the_allow_list_and_the_guard_covers_them(
 ) -> None:
     """Derived, not written by hand: a change of the allow-list changes the schema, and an
     incompatible one is refused like a domain schema's."""
-    source_type = "nl.inburgering.pip.cursusuren-geregistreerd.v1"
-    ce_type = "nl.inburgering.regio.cursusuren-geregistreerd.v1"
-    changed_list = {t: dict(f) for t, f in regional.ALLOW_LIST.items()}
-    del changed_list[source_type]["aanbieder"]
-    changed_list[source_type]["uren"] = regional.Kind.CODE
-    monkeypatch.setattr(regional, "ALLOW_LIST", changed_list)
-    schema = contracts.generated_schemas()[ce_type]
+    ce_type = regio_contract.CURSUSUREN_GEREGISTREERD
+    changed = []
+    for allowed in allowlist.ALLOWED:
+        if allowed.regional_type == ce_type:
+            fields = {n: k for n, k in allowed.fields.items() if n != "aanbieder"}
+            allowed = dataclasses.replace(allowed, fields=fields | {"uren": regional.Kind.CODE})
+        changed.append(allowed)
+    monkeypatch.setattr(allowlist, "ALLOWED", tuple(changed))
+    schema = contracten.generated_schemas()[ce_type]
     assert "aanbieder" not in schema["properties"]
     problems = contracts.compatibility_problems(
-        contracts.committed_schemas(ROOT), contracts.generated_schemas()
+        contracts.committed_schemas(ROOT), contracten.generated_schemas()
     )
     assert len(problems) == 1 and problems[0].startswith(ce_type), problems
     assert "property 'aanbieder' removed" in problems[0]
@@ -846,7 +879,7 @@ def test_every_regional_event_validates_against_its_schema(clock: FrozenClock) -
         regional.regional_type(t) for t in regional.ALLOW_LIST
     }, "every allowed source type is translated"
     assert any(e["data"].get("niveau", "") is None for e in produced), "a null passes too"
-    schemas = contracts.generated_schemas()
+    schemas = contracten.generated_schemas()
     errors = []
     for event in produced:
         assert event["dataschema"] == contracts.schema_id(event["type"])
@@ -899,7 +932,7 @@ def test_the_regional_channel_and_its_messages_are_in_the_asyncapi_document(
     assert operation["action"] == "send"
     assert operation["channel"]["$ref"] == f"#/channels/{contracts.REGIONAL_CHANNEL}"
     assert len(operation["messages"]) == len(regional_types)
-    generated = contracts.regional_schemas()
+    generated = contracts.regional_schemas(contracten.domain_event_classes())
     for ce_type in regional_types:
         message = resolve(document, channel["messages"][ce_type]["$ref"])
         assert message["name"] == ce_type
@@ -912,7 +945,7 @@ def test_the_regional_channel_and_its_messages_are_in_the_asyncapi_document(
         ]
         assert message["bindings"]["kafka"]["key"]["pattern"] == "^[0-9a-f]{32}$"
     # The domain channels keep the domain messages only.
-    for service in contracts.SERVICES:
+    for service in contracten.SERVICES:
         assert not set(document["channels"][service]["messages"]) & regional_types
 
 

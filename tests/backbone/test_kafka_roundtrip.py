@@ -13,13 +13,14 @@ from typing import Any
 import pytest
 from kafka import KafkaConsumer, TopicPartition
 
+from services.contracten import domain_event_classes
 from shared.application import GemeenteApplication
 from shared.bus import ensure_topics, make_consumer, make_producer
 from shared.clock import FrozenClock
 from shared.cloudevents import event_id, from_kafka, to_cloudevent, to_kafka
 from shared.config import PlatformSettings
 from shared.consumer import Consumer, KafkaDeadLetters, KafkaSource
-from shared.contracts import domain_event_classes, validate_cloudevent
+from shared.contracts import validate_cloudevent
 from shared.topics import dead_letter_topic
 from tests.backbone.test_contracts import real_events, synthetic
 

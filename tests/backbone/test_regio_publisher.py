@@ -16,7 +16,7 @@ import pytest
 from kafka import TopicPartition
 
 from services.intake.application import IntakeApplication
-from services.regio.worker import build_publishers
+from services.regio.bootstrap import build_publishers
 from shared.bus import ensure_topics, make_consumer, make_producer
 from shared.clock import FrozenClock
 from shared.config import PlatformSettings

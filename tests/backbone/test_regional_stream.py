@@ -23,24 +23,34 @@ from kafka import KafkaConsumer, TopicPartition
 from pydantic import ValidationError
 from pydantic.alias_generators import to_camel
 
+from contracts import committed_schemas
+from contracts import intake as intake_contract
+from contracts import ontzorging as ontzorging_contract
+from contracts import pip as pip_contract
+from contracts import regio as regio_contract
+from services.regio.bootstrap import build_publisher
+from services.regio.publisher import RegionalPublisher
+from shared import contracts
 from shared.bus import ensure_topics, make_consumer, make_producer
 from shared.cloudevents import METADATA_FIELDS, event_type, from_kafka, source_of, to_kafka
 from shared.config import DEVELOPMENT_PSEUDONYM_KEY, EXAMPLE_REGIO_CSV, PlatformSettings
 from shared.positions import position_store
 from shared.regional import (
     ALLOW_LIST,
+    ALLOWED,
     SERVICES,
+    Allowed,
     BuitenRegio,
     Kind,
     MemoryLinks,
     OnbekendePersoon,
     OngeldigeWaarde,
-    RegionalPublisher,
     RegionalTranslator,
     link_store,
     pseudonym,
     pseudonym_key,
     regional_id,
+    regional_type,
     to_regional,
 )
 from shared.regions import OngeldigeRegioIndeling, load_regions, regio_slug, regions_from_settings
@@ -113,26 +123,65 @@ def test_the_walk_finds_the_events_and_their_personal_fields() -> None:
     assert {"bsn", "naam", "geboortedatum", "adres", "fysieke_gezondheid", "iban"} <= (
         personal_fields()
     )
-    pip_vastgesteld = classes["nl.inburgering.pip.pip-vastgesteld.v1"]
+    pip_vastgesteld = classes[pip_contract.PIP_VASTGESTELD]
     assert "begeleiding" in getattr(pip_vastgesteld, "persoonsgegevens", ())
 
 
 def test_the_allow_list_names_real_event_types_and_their_fields() -> None:
     classes = event_classes()
-    for ce_type, fields in ALLOW_LIST.items():
+    for allowed in ALLOWED:
+        ce_type = allowed.current_source
         assert ce_type in classes, f"{ce_type} is no event type of the services"
         event_class = classes[ce_type]
         assert not getattr(event_class, "intern", False)
-        unknown = set(fields) - fields_of(event_class)
+        unknown = set(allowed.fields) - fields_of(event_class)
         assert not unknown, f"{ce_type} has no fields {unknown}"
+
+
+def older_versions() -> list[tuple[Allowed, str]]:
+    return [(a, source) for a in ALLOWED for source in a.sources[:-1]]
+
+
+@pytest.mark.parametrize(
+    ("allowed", "source"), older_versions(), ids=[s for _, s in older_versions()]
+)
+def test_an_older_version_on_the_allow_list_carries_the_allowed_fields(
+    allowed: Allowed, source: str
+) -> None:
+    """Kafka history replays the older version: its contract has every allowed field,
+    required wherever the regional schema requires it, and none of them personal."""
+    published = committed_schemas()
+    assert source in published, f"{source} was never published"
+    current = contracts.json_schema(event_classes()[allowed.current_source])
+    older = published[source]
+    for name in allowed.fields:
+        key = to_camel(name)
+        assert key in older["properties"], f"{source} has no field {key}"
+        if key in current.get("required", []):
+            assert key in older.get("required", []), f"{source}: {key} may be missing"
+        assert key not in older.get("x-persoonsgegevens", [])
+
+
+def test_every_published_version_of_an_allowed_type_is_on_the_allow_list() -> None:
+    """A source type that moves to a new contract version keeps its older versions listed,
+    mapping to the same regional type: a region replaying from offset 0 meets them."""
+    base = {source.rsplit(".v", 1)[0]: a for a in ALLOWED for source in a.sources}
+    for ce_type in committed_schemas():
+        allowed = base.get(ce_type.rsplit(".v", 1)[0])
+        if allowed is not None:
+            assert ce_type in allowed.sources, f"{ce_type} is missing from the allow-list"
+            assert regional_type(ce_type) == allowed.regional_type
 
 
 def test_the_allow_list_never_contains_a_personal_field() -> None:
     classes = event_classes()
     personal_anywhere = personal_fields()
     for ce_type, fields in ALLOW_LIST.items():
-        own = set(getattr(classes[ce_type], "persoonsgegevens", ()))
-        assert not set(fields) & own, f"{ce_type} allows its own personal fields"
+        if ce_type in classes:
+            own = {to_camel(f) for f in getattr(classes[ce_type], "persoonsgegevens", ())}
+        else:  # an older version: its published contract says what was personal
+            own = set(committed_schemas()[ce_type]["x-persoonsgegevens"])
+        assert not {to_camel(f) for f in fields} & own, f"{ce_type} allows its own personal fields"
         assert not set(fields) & personal_anywhere, (
             f"{ce_type} allows {set(fields) & personal_anywhere}, personal data elsewhere"
         )
@@ -192,7 +241,7 @@ def test_to_regional_keeps_only_the_allowed_fields(ce_type: str) -> None:
 
 
 def test_the_regional_envelope() -> None:
-    cloudevent = cloudevent_for(event_classes()["nl.inburgering.pip.pip-vastgesteld.v1"])
+    cloudevent = cloudevent_for(event_classes()[pip_contract.PIP_VASTGESTELD])
     regional = to_regional(cloudevent, REGIO, KEY)
     assert regional is not None
     persoon = pseudonym(KEY, REGIO, PERSOON)
@@ -200,7 +249,7 @@ def test_the_regional_envelope() -> None:
         "specversion", "id", "source", "type", "subject", "time", "datacontenttype",
         "dataschema", "partitionkey", "gemeente", "data",
     }  # fmt: skip
-    assert regional["type"] == "nl.inburgering.regio.pip-vastgesteld.v1"
+    assert regional["type"] == regio_contract.PIP_VASTGESTELD
     assert regional["source"] == "urn:nld:regio:achterhoek:systeem:inburgering-regio"
     assert regional["subject"] == regional["partitionkey"] == persoon
     assert regional["data"]["persoon"] == persoon
@@ -233,22 +282,36 @@ def test_the_regional_envelope() -> None:
     ],
 )
 def test_an_allowed_field_of_the_wrong_shape_is_refused(field: str, value: Any) -> None:
-    cloudevent = cloudevent_for(event_classes()["nl.inburgering.pip.pip-vastgesteld.v1"])
+    cloudevent = cloudevent_for(event_classes()[pip_contract.PIP_VASTGESTELD])
     cloudevent["data"][field] = value
     with pytest.raises(OngeldigeWaarde):
         to_regional(cloudevent, REGIO, KEY)
 
 
+@pytest.mark.parametrize(
+    ("allowed", "source"), older_versions(), ids=[s for _, s in older_versions()]
+)
+def test_an_older_version_becomes_the_same_regional_event(allowed: Allowed, source: str) -> None:
+    current = cloudevent_for(event_classes()[allowed.current_source])
+    now, then = (
+        to_regional(current, REGIO, KEY),
+        to_regional(current | {"type": source}, REGIO, KEY),
+    )
+    assert now is not None and then is not None
+    assert then["type"] == now["type"] == allowed.regional_type
+    assert then["data"] == now["data"]
+
+
 @pytest.mark.parametrize("aanbieder", ["Taal\nschool", "x" * 121, ""])
 def test_a_provider_name_is_one_short_line(aanbieder: str) -> None:
-    cloudevent = cloudevent_for(event_classes()["nl.inburgering.pip.cursusuren-geregistreerd.v1"])
+    cloudevent = cloudevent_for(event_classes()[pip_contract.CURSUSUREN_GEREGISTREERD])
     cloudevent["data"]["aanbieder"] = aanbieder
     with pytest.raises(OngeldigeWaarde):
         to_regional(cloudevent, REGIO, KEY)
 
 
 def test_an_unparseable_registration_time_is_refused() -> None:
-    cloudevent = cloudevent_for(event_classes()["nl.inburgering.pip.knm-behaald.v1"])
+    cloudevent = cloudevent_for(event_classes()[pip_contract.KNM_BEHAALD])
     cloudevent["time"] = "739142859"
     with pytest.raises(OngeldigeWaarde):
         to_regional(cloudevent, REGIO, KEY)
@@ -278,9 +341,7 @@ def test_the_regional_id_is_keyed() -> None:
 
 
 def intake_event(inburgeraar: str) -> dict[str, Any]:
-    cloudevent = cloudevent_for(
-        event_classes()["nl.inburgering.intake.inburgeraar-geregistreerd.v1"]
-    )
+    cloudevent = cloudevent_for(event_classes()[intake_contract.INBURGERAAR_GEREGISTREERD])
     del cloudevent["data"]["inburgeraarId"]
     cloudevent["subject"] = cloudevent["partitionkey"] = inburgeraar
     return cloudevent
@@ -296,22 +357,22 @@ def test_one_person_one_pseudonym_across_intake_pip_and_ontzorging() -> None:
     registered = translator.translate(intake_event(PERSOON))
     assert registered is not None and registered["subject"] == expected
 
-    vastgesteld = cloudevent_for(classes["nl.inburgering.pip.pip-vastgesteld.v1"])
+    vastgesteld = cloudevent_for(classes[pip_contract.PIP_VASTGESTELD])
     del vastgesteld["data"]["inburgeraarId"]
     with pytest.raises(OnbekendePersoon):
         translator.translate(vastgesteld)  # no link yet: refused, never a second pseudonym
     with pytest.raises(OnbekendePersoon):
         to_regional(vastgesteld, REGIO, KEY)
 
-    opgesteld = cloudevent_for(classes["nl.inburgering.pip.pip-opgesteld.v1"])
+    opgesteld = cloudevent_for(classes[pip_contract.PIP_OPGESTELD])
     assert translator.translate(opgesteld) is None  # not published, but it links
     linked = translator.translate(vastgesteld)
     assert linked is not None and linked["subject"] == expected
 
     ontzorging = str(uuid.UUID(int=4))
-    gestart = cloudevent_for(classes["nl.inburgering.ontzorging.ontzorging-gestart.v1"])
+    gestart = cloudevent_for(classes[ontzorging_contract.ONTZORGING_GESTART])
     gestart["subject"] = ontzorging
-    budgetbeheer = cloudevent_for(classes["nl.inburgering.ontzorging.budgetbeheer-gestart.v1"])
+    budgetbeheer = cloudevent_for(classes[ontzorging_contract.BUDGETBEHEER_GESTART])
     del budgetbeheer["data"]["inburgeraarId"]
     budgetbeheer["subject"] = ontzorging
     first = translator.translate(gestart)
@@ -470,7 +531,7 @@ def publisher(publisher_settings: PlatformSettings) -> Iterator[RegionalPublishe
     regions = regions_from_settings(publisher_settings)
     topics = [gemeente_topic(g, s) for g in [*ACHTERHOEK, BUITEN] for s in SERVICES]
     ensure_topics(servers, [*topics, *map(dead_letter_topic, topics), regio_topic(REGIO)])
-    publisher = RegionalPublisher.from_settings(publisher_settings, REGIO, regions)
+    publisher = build_publisher(publisher_settings, REGIO, regions)
     publisher.start_at_end()
     yield publisher
     publisher.close()
@@ -647,7 +708,7 @@ def test_bad_and_foreign_records_go_to_the_dead_letters_not_to_the_region(
     foreign = intake_event(str(uuid.uuid4()))
     foreign["gemeente"] = BUITEN
     foreign["source"] = source_of(BUITEN, "intake")
-    unlinked = cloudevent_for(classes["nl.inburgering.pip.pip-vastgesteld.v1"])
+    unlinked = cloudevent_for(classes[pip_contract.PIP_VASTGESTELD])
     del unlinked["data"]["inburgeraarId"]
     unlinked["subject"] = unlinked["partitionkey"] = str(uuid.uuid4())
     producer = make_producer(servers)

@@ -13,8 +13,9 @@ from uuid import UUID
 import pytest
 from kafka import KafkaConsumer, TopicPartition
 
+from contracts import intake as intake_contract
 from services.intake.application import IntakeApplication
-from services.intake.domainmodel import Doelgroep
+from services.intake.rules import Doelgroep
 from shared.bus import ensure_topics, make_consumer, make_producer
 from shared.clock import FrozenClock
 from shared.cloudevents import from_kafka
@@ -100,8 +101,8 @@ def test_events_arrive_on_the_gemeente_topic_as_binary_cloudevents(
     records = records_since(kafka_bootstrap_servers, start, inburgeraar_id, expected=2)
     events = [from_kafka(r.key, r.value, r.headers) for r in records]
     assert [e["type"] for e in events] == [
-        "nl.inburgering.intake.inburgeraar-geregistreerd.v1",
-        "nl.inburgering.intake.vestigingsdatum-vastgelegd.v1",
+        intake_contract.INBURGERAAR_GEREGISTREERD,
+        intake_contract.VESTIGINGSDATUM_VASTGELEGD,
     ]
     for record, cloudevent in zip(records, events, strict=True):
         assert TYPE.match(cloudevent["type"])

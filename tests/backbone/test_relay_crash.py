@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from kafka import TopicPartition
 
-from services.pip import worker as pip_worker
+from services.pip import bootstrap as pip_bootstrap
 from shared.clock import FrozenClock
 from shared.cloudevents import from_kafka
 from shared.config import PlatformSettings
@@ -90,7 +90,7 @@ def test_a_relay_killed_after_the_ack_resends_and_the_consumer_ignores_the_dupli
     apps: Apps, settings: PlatformSettings, kafka_bootstrap_servers: str, clients: list[Any]
 ) -> None:
     kafka = kafka_settings(settings, kafka_bootstrap_servers)
-    pip = worker_consumer(pip_worker.build_consumers, kafka, apps.pip, clients)
+    pip = worker_consumer(pip_bootstrap.build_consumers, kafka, apps.pip, clients)
     start_at_the_end(apps.pip, kafka_bootstrap_servers, INTAKE_TOPIC)
     start = end_offsets(kafka_bootstrap_servers, INTAKE_TOPIC)
     inburgeraar_id = keten.rond_intake_af(apps.intake)

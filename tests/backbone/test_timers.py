@@ -19,12 +19,8 @@ from uuid import UUID
 import pytest
 
 from services.ontzorging.application import OntzorgingApplication
-from services.ontzorging.domainmodel import (
-    DatumInToekomst,
-    Doelgroep,
-    Ontzorging,
-    RedenBeeindiging,
-)
+from services.ontzorging.domainmodel import Ontzorging
+from services.ontzorging.rules import DatumInToekomst, Doelgroep, RedenBeeindiging
 from services.pip import rules
 from services.pip.application import PipApplication
 from services.pip.domainmodel import Inburgeringstraject
@@ -105,7 +101,7 @@ def test_a_pip_not_set_ten_weeks_after_the_obligation_started_raises_pip_termijn
     traject.signaleer_verstreken_termijnen(op(clock, D(2026, 1, 13)))
     [(naam, data)] = signalen(traject)
     assert naam == "PIPTermijnVerstreken"
-    assert (data["uiterste_datum_pip"], data["peildatum"]) == ("2026-01-12", "2026-01-13")
+    assert (data["uiterste_datum_pip"], data["peildatum"]) == (D(2026, 1, 12), D(2026, 1, 13))
     assert data["inburgeraar_id"] == traject.inburgeraar_id
 
     traject.signaleer_verstreken_termijnen(op(clock, D(2026, 1, 20)))
@@ -138,7 +134,8 @@ def test_waiting_for_third_parties_moves_the_signal_to_the_new_uiterste_datum(
     assert traject.agenda() == {"PIPTermijnVerstreken": D(2026, 2, 3)}
     traject.signaleer_verstreken_termijnen(D(2026, 1, 20))
     traject.signaleer_verstreken_termijnen(op(clock, D(2026, 2, 3)))
-    assert [d["uiterste_datum_pip"] for _, d in signalen(traject)] == ["2026-01-12", "2026-02-02"]
+    uitersten = [d["uiterste_datum_pip"] for _, d in signalen(traject)]
+    assert uitersten == [D(2026, 1, 12), D(2026, 2, 2)]
 
 
 def test_time_is_not_signalled_ahead_of_the_clock(clock: FrozenClock) -> None:
@@ -173,7 +170,7 @@ def test_the_termijn_ending_within_two_months_raises_inburgeringstermijn_loopt_b
     traject.signaleer_verstreken_termijnen(op(clock, D(2028, 10, 15)))
     [(naam, data)] = signalen(traject)
     assert naam == "InburgeringstermijnLooptBijnaAf"
-    assert (data["einddatum"], data["peildatum"]) == ("2028-12-15", "2028-10-15")
+    assert (data["einddatum"], data["peildatum"]) == (D(2028, 12, 15), D(2028, 10, 15))
     traject.signaleer_verstreken_termijnen(op(clock, D(2028, 11, 1)))
     assert signalen(traject) == [], "not twice"
 
@@ -187,7 +184,7 @@ def test_an_extended_termijn_is_signalled_again_for_its_new_einddatum(clock: Fro
     )
     assert traject.agenda() == {"InburgeringstermijnLooptBijnaAf": D(2029, 4, 15)}
     traject.signaleer_verstreken_termijnen(op(clock, D(2029, 4, 15)))
-    assert [d["einddatum"] for _, d in signalen(traject)] == ["2028-12-15", "2029-06-15"]
+    assert [d["einddatum"] for _, d in signalen(traject)] == [D(2028, 12, 15), D(2029, 6, 15)]
 
 
 def test_a_termijn_whose_obligation_is_met_is_not_signalled(clock: FrozenClock) -> None:

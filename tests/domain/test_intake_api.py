@@ -5,6 +5,7 @@ The clock fixture stands on 2026-01-05; the obligation started on 2025-12-01.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -190,11 +191,11 @@ def test_an_asielstatushouder_goes_through_the_whole_brede_intake(
         "GM0222",
         "asielstatushouder",
         "b1",
-        "2025-12-15",
+        dt.date(2025, 12, 15),
     )
     assert (event.datum_start_inburgeringsplicht, event.afrondingsdatum) == (
-        "2025-12-01",
-        "2026-01-05",
+        dt.date(2025, 12, 1),
+        dt.date(2026, 1, 5),
     )
     assert str(event.inburgeraar_id) == inburgeraar["id"]
     assert BSN.encode() not in laatste.state and b"Haddad" not in laatste.state

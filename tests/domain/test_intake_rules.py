@@ -12,39 +12,42 @@ from typing import Any
 
 import pytest
 
-from services.intake.application import AlGeregistreerd, IntakeApplication
+from services.intake.application import IntakeApplication
 from services.intake.domainmodel import (
-    AfrondingVoorLaatsteGesprek,
-    AfwijkingZonderMotivatie,
-    BsnOngeldig,
     BsnVerwijzing,
     COAProfiel,
+    Hoofddoel,
+    HoofddoelKeuze,
+    Huisgenoot,
+    Inburgeraar,
+    Leerbaarheidstoets,
+    LeerrouteAdvies,
+    OpleidingEnWerkervaring,
+    PersoonlijkeOmstandigheden,
+    Relatie,
+    Toetsuitslag,
+    ToetsVrijstelling,
+    VrijstellingReden,
+)
+from services.intake.rules import (
+    AfrondingVoorLaatsteGesprek,
+    AfwijkingZonderMotivatie,
+    AlGeregistreerd,
+    BsnOngeldig,
     COAProfielNietVoorDoelgroep,
     DatumInToekomst,
     DatumVoorStartInburgeringsplicht,
     Doelgroep,
     Gevolg,
-    Hoofddoel,
-    HoofddoelKeuze,
-    Huisgenoot,
-    Inburgeraar,
     IntakeAfgesloten,
     IntakeOnvolledig,
-    Leerbaarheidstoets,
     LeerbaarheidstoetsOngeldig,
     Leerroute,
-    LeerrouteAdvies,
     LeerrouteAdviesZonderToets,
     NietVerschenenAlVastgelegd,
     NieuweUitnodigingOngeldig,
-    OpleidingEnWerkervaring,
-    PersoonlijkeOmstandigheden,
-    Relatie,
     TeJongVoorInburgeringsplicht,
     ToetsResultaat,
-    Toetsuitslag,
-    ToetsVrijstelling,
-    VrijstellingReden,
 )
 from shared.clock import FrozenClock
 from shared.config import PlatformSettings
@@ -297,10 +300,10 @@ def test_a_complete_intake_ends_with_intake_afgerond_without_personal_data(
         "inburgeraar_id": inburgeraar.id,
         "gemeente": "GM0222",
         "doelgroep": "asielstatushouder",
-        "datum_start_inburgeringsplicht": "2025-12-01",
-        "vestigingsdatum": "2025-12-20",
+        "datum_start_inburgeringsplicht": dt.date(2025, 12, 1),
+        "vestigingsdatum": dt.date(2025, 12, 20),
         "leerroute": "onderwijs",
-        "afrondingsdatum": "2026-01-02",
+        "afrondingsdatum": dt.date(2026, 1, 2),
         "hoofddoel": "werk",
     }
     assert not {BSN, "Amal Haddad", "1994-03-02"} & {str(v) for v in velden.values()}

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 from uuid import UUID, uuid4
 
 import pytest
 
 from services.ontzorging.application import OntzorgingApplication
-from services.ontzorging.domainmodel import (
+from services.ontzorging.domainmodel import Ontzorging
+from services.ontzorging.rules import (
     AfbouwOngeldig,
     BedragWijktAf,
     BetaalmachtigingOntbreekt,
@@ -23,7 +25,6 @@ from services.ontzorging.domainmodel import (
     Doelgroep,
     OngeldigBedrag,
     OngeldigeIban,
-    Ontzorging,
     OntzorgingAfgesloten,
     OntzorgingBestaatAl,
     OntzorgingNietToegestaan,
@@ -441,3 +442,19 @@ def test_two_simultaneous_changes_one_wins_the_other_conflicts(
     with pytest.raises(ConcurrencyConflict):
         app.save(tweede)
     assert [v.post for v in app.repository.get(ontzorging_id).vaste_lasten] == ["huur"]
+
+
+def test_an_ontzorging_gestart_stored_as_v1_is_read_with_the_end_of_the_six_months(
+    app: OntzorgingApplication,
+) -> None:
+    """class_version 2 adds einde_ontzorgingsperiode; a v1 record gets it from the rule."""
+    o = start(startdatum_bijstand=dt.date(2025, 8, 31))
+    [gestart] = o.collect_events()
+    stored = app.mapper.to_stored_event(gestart)
+    state = app.mapper.transcoder.decode(stored.state)
+    assert state.pop("class_version") == 2
+    del state["einde_ontzorgingsperiode"]
+    app.recorder.insert_events([replace(stored, state=app.mapper.transcoder.encode(state))])
+
+    gelezen = app.repository.get(o.id)
+    assert gelezen.einde_ontzorgingsperiode == dt.date(2026, 2, 28)

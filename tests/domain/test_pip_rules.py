@@ -192,7 +192,7 @@ def test_a_set_pip_is_a_beschikking_with_all_its_content_and_starts_the_termijn(
         traject.inburgeraar_id,
         "asielstatushouder",
     ), "the beschikking says whom it is for: what the ontzorging service starts from"
-    assert vastgesteld["startdatum_bijstand"] == "2025-12-01"
+    assert vastgesteld["startdatum_bijstand"] == D(2025, 12, 1)
     assert vastgesteld["verblijfsvergunning_asiel_bepaalde_tijd"] is True
 
 

@@ -13,7 +13,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from services.duo.client import DuoClient, DuoClientSettings, DuoFout, DuoOnbereikbaar, PIPMelding
-from services.duo.regels import DuoContext, DuoRegelsOvertreden
+from services.duo.rules import DuoContext, DuoRegelsOvertreden
 from services.duo.simulator import DuoSimulator, Persoon
 from tests.duo.conftest import GEMEENTE, GEMEENTE_OIN, DuoContract, Storing
 

@@ -21,26 +21,27 @@ import pytest
 from fastapi.testclient import TestClient
 from starlette.testclient import TestClient as StarletteClient
 
-from services.duo import worker as duo_worker
+from contracts import duo as duo_contract
+from contracts import pip as pip_contract
+from services.duo import bootstrap as duo_bootstrap
 from services.duo.application import DuoApplication
 from services.duo.client import DuoClient, DuoClientSettings
 from services.duo.config import DuoSettings
 from services.duo.main import create_app
 from services.duo.simulator import DuoSimulator, Persoon
-from services.intake import worker as intake_worker
+from services.intake import bootstrap as intake_bootstrap
 from services.intake.domainmodel import (
     Hoofddoel,
     HoofddoelKeuze,
     Leerbaarheidstoets,
-    Leerroute,
     LeerrouteAdvies,
     OpleidingEnWerkervaring,
     PersoonlijkeOmstandigheden,
-    ToetsResultaat,
     Toetsuitslag,
 )
+from services.intake.rules import Leerroute, ToetsResultaat
+from services.pip import bootstrap as pip_bootstrap
 from services.pip import rules as pip_rules
-from services.pip import worker as pip_worker
 from services.pip.domainmodel import traject_id
 from shared.clock import FrozenClock
 from shared.config import PlatformSettings
@@ -118,12 +119,12 @@ def bouw_keten(
         loop = BackgroundLoop(
             [
                 *relays,
-                *duo_worker.build_consumers(
+                *duo_bootstrap.build_consumers(
                     settings, application, intake=made.intake, pip=made.pip
                 ),
-                *intake_worker.build_consumers(settings, made.intake, duo=application),
-                *pip_worker.build_consumers(settings, made.pip, intake=made.intake),
-                *pip_worker.build_duo_consumers(settings, made.pip, duo=application),
+                *intake_bootstrap.build_consumers(settings, made.intake, duo=application),
+                *pip_bootstrap.build_consumers(settings, made.pip, intake=made.intake),
+                *pip_bootstrap.build_duo_consumers(settings, made.pip, duo=application),
             ]
         )
         try:
@@ -233,7 +234,7 @@ def test_van_ss139_tot_taalniveau_behaald(keten: Keten, contract: DuoContract) -
         }
     ]
     assert keten.simulator.ontvangen[0]["bron"] == GEMEENTE_OIN
-    assert "nl.inburgering.duo.pip-gemeld-bij-duo.v1" in keten.typen(keten.duo)
+    assert duo_contract.PIP_GEMELD_BIJ_DUO in keten.typen(keten.duo)
 
     # DUO says it again (another moment): still one inburgeraar.
     opnieuw = notificatie("SS139", registratieDatumTijd="2026-01-05T12:00:00+01:00")
@@ -248,17 +249,14 @@ def test_van_ss139_tot_taalniveau_behaald(keten: Keten, contract: DuoContract) -
     traject = keten.apps.pip.pip(pip_id(keten, inburgeraar_id), gemeenten=G)
     assert traject["taalniveau_behaald"]["niveau"] == "B1"
     assert str(traject["taalniveau_behaald"]["datum"]) == EXAMENDATUM
-    assert "nl.inburgering.pip.taalniveau-behaald.v1" in keten.typen(keten.apps.pip)
+    assert pip_contract.TAALNIVEAU_BEHAALD in keten.typen(keten.apps.pip)
     # A later SS199 fetches the same results again: nothing is registered twice.
-    uitslagen = keten.typen(keten.apps.pip).count("nl.inburgering.pip.examenuitslag-ontvangen.v1")
+    uitslagen = keten.typen(keten.apps.pip).count(pip_contract.EXAMENUITSLAG_ONTVANGEN)
     later = notificatie("SS199", registratieDatumTijd="2026-01-06T09:00:00+01:00")
     assert keten.bron.stuur(later).status_code == 201
     keten.draai()
     assert uitslagen == 5
-    assert (
-        keten.typen(keten.apps.pip).count("nl.inburgering.pip.examenuitslag-ontvangen.v1")
-        == uitslagen
-    )
+    assert keten.typen(keten.apps.pip).count(pip_contract.EXAMENUITSLAG_ONTVANGEN) == uitslagen
     # inburgeringsplicht + doelgroep (twice), PIP, examens (twice): every one validated.
     assert contract.verzoeken == contract.antwoorden == 7
 
@@ -278,7 +276,7 @@ def test_duo_onbereikbaar_wordt_een_zichtbaar_signaal_en_een_herhaling_meldt_als
     keten.draai()
 
     assert BSN not in keten.simulator.pips
-    assert "nl.inburgering.duo.pip-melding-mislukt.v1" in keten.typen(keten.duo)
+    assert duo_contract.PIP_MELDING_MISLUKT in keten.typen(keten.duo)
     for consumer in keten.loop.tasks:
         assert consumer.source.backlog(consumer.position) == 0  # type: ignore[attr-defined]
     headers = auth_headers(gemeenten=[GEMEENTE])
@@ -344,7 +342,7 @@ def test_map_en_pvt_gaan_naar_duo_en_een_mislukte_melding_wordt_herhaald(
     assert (mislukt["onderdeel"], mislukt["pogingen"]) == ("map", 1)
     assert mislukt["reden"].startswith("DuoFout") and weigering in mislukt["reden"]
     assert "map" not in keten.simulator.afrondingen
-    assert "nl.inburgering.duo.afronding-melding-mislukt.v1" in keten.typen(keten.duo)
+    assert duo_contract.AFRONDING_MELDING_MISLUKT in keten.typen(keten.duo)
 
     keten.simulator.afronding_weigering = None
     herhaling = keten.http.post(
@@ -404,21 +402,20 @@ def test_een_pip_die_duos_regels_breekt_gaat_niet_de_deur_uit(keten: Keten) -> N
         gemeente=GEMEENTE,
         inburgeraar_id=UUID(int=7),
         bsn="739142859",
-        datum_start_inburgeringsplicht=START.isoformat(),
-        vestigingsdatum="2026-02-01",
+        datum_start_inburgeringsplicht=START,
+        vestigingsdatum=dt.date(2026, 2, 1),
         doelgroep="gezinsmigrant",
     )
     status = keten.duo.meld_pip(
         gemeente=GEMEENTE,
         pip_id=UUID(int=8),
         inburgeraar_id=UUID(int=7),
-        data={
-            "pipVersie": 1,
-            "dagtekening": VANDAAG.isoformat(),
-            "leerroute": "b1",
-            "niveau": "B1",
-            "geschatteIntensiteit": 600,
-        },
+        pip_versie=1,
+        dagtekening=VANDAAG,
+        leerroute="b1",
+        niveau="B1",
+        geschatte_intensiteit=600,
+        doelgroep=None,
     )
     assert status == "mislukt"
     [melding] = keten.duo.pip_meldingen(gemeenten=G)

@@ -35,7 +35,7 @@ from kafka import TopicPartition
 
 from services.intake.application import IntakeApplication
 from services.intake.config import IntakeSettings
-from services.projections.main import read_models
+from services.projections.leesmodellen import read_models
 from shared.auth import Rol, TokenVerifier
 from shared.bsn import is_geldig_bsn
 from shared.bus import make_consumer

@@ -28,14 +28,15 @@ from typing import Any
 import pytest
 from kafka import KafkaConsumer, TopicPartition
 
+from contracts import intake as intake_contract
 from services.intake.application import IntakeApplication
 from services.intake.consumers import IntakeDuoPolicy
 from services.ontzorging.consumers import OntzorgingPolicy
 from services.pip.application import PipApplication
 from services.pip.consumers import PipPolicy
+from services.projections.bronnen import LoggedOnly
 from services.projections.config import ProjectionsSettings
 from services.projections.gemeente import GEMEENTE_MODELS
-from services.projections.main import LoggedOnly
 from services.projections.projector import Projector
 from services.projections.regio import REGIO_MODELS
 from shared.bus import ensure_topics, make_consumer, make_producer
@@ -54,9 +55,9 @@ from tests.backbone.keten import Apps
 
 pytestmark = [pytest.mark.fuzz, pytest.mark.kafka]
 
-INTAKE_AFGEROND = "nl.inburgering.intake.intake-afgerond.v1"
+INTAKE_AFGEROND = intake_contract.INTAKE_AFGEROND
 INBURGERINGSPLICHT_ONTVANGEN = "nl.inburgering.duo.inburgeringsplicht-ontvangen.v1"
-INBURGERAAR_GEREGISTREERD = "nl.inburgering.intake.inburgeraar-geregistreerd.v1"
+INBURGERAAR_GEREGISTREERD = intake_contract.INBURGERAAR_GEREGISTREERD
 PIP_VASTGESTELD = "nl.inburgering.pip.pip-vastgesteld.v1"
 REGIO = "Achterhoek"
 ACHTERHOEK = ["GM0197", "GM0222", "GM0294", "GM1509", "GM1586", "GM1859", "GM1876", "GM1955"]

@@ -22,11 +22,12 @@ import pytest
 from kafka import TopicPartition
 
 from services.intake.application import IntakeApplication
-from services.intake.domainmodel import Doelgroep, Leerroute, PersoonlijkeOmstandigheden
+from services.intake.domainmodel import PersoonlijkeOmstandigheden
+from services.intake.rules import Doelgroep, Leerroute
 from services.pip import rules as pip_rules
 from services.pip.application import PipApplication
 from services.pip.domainmodel import Inburgeringstraject
-from services.projections.main import Projections
+from services.projections.leesmodellen import Projections
 from services.projections.projector import rebuild
 from shared.auth import Rol
 from shared.bus import ensure_topics, make_consumer, make_producer

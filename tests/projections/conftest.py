@@ -40,7 +40,7 @@ from services.pip import rules as pip
 from services.pip.application import PipApplication
 from services.pip.domainmodel import traject_id
 from services.projections.gemeente import PersoonModel
-from services.projections.main import Projections
+from services.projections.leesmodellen import Projections
 from services.projections.projector import Projector, ReadModel, suffix
 from shared.auth import Rol, TokenVerifier
 from shared.bsn import is_geldig_bsn

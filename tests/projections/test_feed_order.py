@@ -15,9 +15,9 @@ from kafka import KafkaConsumer, TopicPartition
 from kafka.admin import KafkaAdminClient
 
 from services.projections import feed_api
+from services.projections.bootstrap import build_projections
 from services.projections.config import ProjectionsSettings
 from services.projections.feed import FEED_GEMEENTE, SequencedKafkaSource
-from services.projections.main import Projections
 from services.projections.projector import Projector
 from shared.api import create_api
 from shared.auth import Rol, TokenVerifier
@@ -160,7 +160,7 @@ def test_the_projections_service_archives_gemeente_topics_in_sequence_order(
 ) -> None:
     """The worker (and a rebuild) of services/projections/main.py read the gemeente topics
     of the gemeente feed through `SequencedKafkaSource`."""
-    projections = Projections(
+    projections = build_projections(
         ProjectionsSettings(
             **settings.model_dump()
             | {"platform_mode": "kafka", "kafka_bootstrap_servers": kafka_bootstrap_servers}

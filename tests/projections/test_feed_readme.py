@@ -18,6 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from contracts import intake
 from shared.auth import Rol, TokenVerifier
 from shared.bus import make_producer
 from shared.config import PlatformSettings
@@ -130,7 +131,7 @@ def test_the_readme_replays_everything_from_the_start_into_your_own_system(
     assert re.search(r"^pip: \d+ new events", first, re.M), first
     assert re.search(r"^ontzorging: \d+ new events", first, re.M), first
     events = [json.loads(line) for line in (work / "mijn-systeem.jsonl").read_text().splitlines()]
-    registered = [e for e in events if e["type"].endswith(".inburgeraar-geregistreerd.v1")]
+    registered = [e for e in events if e["type"] == intake.INBURGERAAR_GEREGISTREERD]
     assert registered and {e["gemeente"] for e in events} == {"GM0222"}
 
     again = run()

@@ -23,9 +23,10 @@ from services.intake.application import IntakeApplication
 from services.ontzorging.application import OntzorgingApplication
 from services.pip.application import PipApplication
 from services.projections import feed_api
+from services.projections.bronnen import regio_log_source
 from services.projections.feed import FEED_GEMEENTE, FEED_REGIO, SequencedKafkaSource
 from services.projections.projector import Generations, Projector, ReadModel
-from services.projections.regio import regio_log_source
+from services.regio.bootstrap import build_publisher
 from shared.api import create_api
 from shared.auth import Rol, TokenVerifier
 from shared.bus import ensure_topics, make_consumer, make_producer
@@ -38,7 +39,6 @@ from shared.positions import position_store
 from shared.regional import (
     SERVICES,
     MemoryLinks,
-    RegionalPublisher,
     RegionalTranslator,
     pseudonym_key,
 )
@@ -224,7 +224,7 @@ def test_replaying_the_http_feed_yields_exactly_the_events_on_the_topics(
     gemeente_topics = [gemeente_topic(g, s) for g in GEMEENTEN for s in SERVICES]
     regional_topics = [regio_topic(REGIO)]
     start = end_offsets(servers, gemeente_topics + regional_topics)
-    publisher = RegionalPublisher.from_settings(kafka, REGIO, regions_from_settings(kafka))
+    publisher = build_publisher(kafka, REGIO, regions_from_settings(kafka))
     publisher.start_at_end()
 
     # The services work; the relays publish; a crash after Kafka's ack makes one relay send

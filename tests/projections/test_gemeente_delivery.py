@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from services.projections.bootstrap import build_projections
 from services.projections.config import ProjectionsSettings
 from services.projections.gemeente import GEMEENTE_MODELS
-from services.projections.main import Projections
 from services.projections.projector import Generations, Projector, suffix
 from shared.clock import FrozenClock
 from shared.config import PlatformSettings
@@ -36,7 +36,7 @@ def crash_main() -> None:
     records, and SIGKILL itself right after applying its `KILL_AT`-th event, inside the
     batch's open transaction. Settings come from the environment, as in a worker."""
     name = sys.argv[1]
-    projections = Projections(ProjectionsSettings())
+    projections = build_projections(ProjectionsSettings())
     model = projections.models[name]
     applied = 0
 

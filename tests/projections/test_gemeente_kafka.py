@@ -20,9 +20,10 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from services.projections.bootstrap import build_projections
 from services.projections.config import ProjectionsSettings
 from services.projections.gemeente import GEMEENTE_MODELS
-from services.projections.main import Projections, create_app
+from services.projections.main import create_app
 from services.projections.projector import Projector, rebuild
 from shared.auth import Rol, TokenVerifier
 from shared.bus import make_producer
@@ -66,7 +67,7 @@ def test_on_kafka_a_model_rebuilt_from_offset_0_equals_the_incremental_one(
     ensure_service_topics(
         kafka.model_copy(update={"gemeenten": [HIER, DAAR, ELDERS]}), "intake", "pip", "ontzorging"
     )
-    projections = Projections(kafka)
+    projections = build_projections(kafka)
     clients.append(projections)
     projectors = [
         Projector(projections.store, model, projections.source(model)) for model in GEMEENTE_MODELS

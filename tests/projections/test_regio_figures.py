@@ -35,26 +35,21 @@ from services.intake.domainmodel import (
     Toetsuitslag,
 )
 from services.pip import rules as pip
+from services.projections.bronnen import RegionalLogSource, regio_kafka_source, regio_log_source
 from services.projections.projector import Generations, Projector, rebuild, suffix
-from services.projections.regio import (
-    LEERROUTES,
-    ONDERDELEN,
+from services.projections.regio.queries import LEERROUTES, ONDERDELEN, Filter, inkoop, monitoring
+from services.projections.regio.tabellen import (
     REGIO_INKOOP,
     REGIO_MODELS,
     REGIO_MONITORING,
-    Filter,
     RegioModel,
-    RegionalLogSource,
-    inkoop,
-    monitoring,
-    regio_kafka_source,
-    regio_log_source,
 )
+from services.regio.bootstrap import build_publisher
 from shared.bus import ensure_topics, make_consumer, make_producer
 from shared.config import PlatformSettings
 from shared.consumer import KafkaDeadLetters, LoggedDeadLetters
 from shared.positions import position_store
-from shared.regional import SERVICES, MemoryLinks, RegionalPublisher, pseudonym, pseudonym_key
+from shared.regional import SERVICES, MemoryLinks, pseudonym, pseudonym_key
 from shared.regions import regions_from_settings
 from shared.relay import Relay
 from shared.sqlstore import SQLStore
@@ -677,7 +672,7 @@ def test_on_kafka_the_regional_models_equal_the_embedded_ones(
     topic = regio_topic(REGIO)
     inputs = [gemeente_topic(g, s) for g in [*ACHTERHOEK, AMSTERDAM] for s in SERVICES]
     ensure_topics(servers, [*inputs, *map(dead_letter_topic, inputs), topic])
-    publisher = RegionalPublisher.from_settings(publisher_settings, REGIO, regions)
+    publisher = build_publisher(publisher_settings, REGIO, regions)
     consumers: list[KafkaConsumer] = []
     producer = make_producer(servers)
     try:
