@@ -68,7 +68,7 @@ def rebuild_model(schema: str, model: Any, topics: Sequence[str], sequenced: boo
 
 
 def run(schema: str, topics: Sequence[str]) -> dict[str, Any]:
-    from bench.national import warm_validators
+    from bench.templates import warm_validators
     from services.projections.gemeente import CASELOAD
     from shared.contracts import validate_cloudevent
 

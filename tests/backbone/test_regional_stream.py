@@ -23,6 +23,7 @@ from kafka import KafkaConsumer, TopicPartition
 from pydantic import ValidationError
 from pydantic.alias_generators import to_camel
 
+from bench import scenario as sc
 from contracts import committed_schemas
 from contracts import intake as intake_contract
 from contracts import ontzorging as ontzorging_contract
@@ -56,7 +57,6 @@ from shared.regional import (
 from shared.regions import OngeldigeRegioIndeling, load_regions, regio_slug, regions_from_settings
 from shared.relay import Relay
 from shared.topics import dead_letter_topic, gemeente_topic, regio_topic
-from tests.backbone import scenario as sc
 
 pytestmark = pytest.mark.backbone
 

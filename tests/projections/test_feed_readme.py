@@ -25,7 +25,7 @@ from shared.config import PlatformSettings
 from shared.eventlog import ServiceLog
 from shared.positions import position_store
 from shared.relay import Relay
-from tests.backbone import scenario as sc
+from bench import scenario as sc
 
 pytestmark = pytest.mark.projections
 

@@ -54,7 +54,7 @@ from shared.regions import regions_from_settings
 from shared.relay import Relay
 from shared.sqlstore import SQLStore
 from shared.topics import dead_letter_topic, gemeente_topic, regio_topic
-from tests.backbone import scenario as sc
+from bench import scenario as sc
 
 pytestmark = pytest.mark.projections
 
