@@ -153,9 +153,9 @@ class RegionalTable:
 
 
 def measure(schema: str, commands: int, rate: float, timeout: float = 120.0) -> dict[str, Any]:
+    from services.intake.bootstrap import build_application
     from services.intake.config import IntakeSettings
     from services.intake.rules import Doelgroep
-    from services.intake.bootstrap import build_application
     from shared.regional import pseudonym, pseudonym_key
     from shared.regions import regions_from_settings
 

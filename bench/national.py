@@ -3,7 +3,7 @@ CloudEvents into Kafka (the relay's way: binary mode, keyed by aggregate), with 
 stream the publishers would derive from it, then rebuilt into ALL read models (gemeente
 and regional) with the projector, in a process of its own whose peak RSS psutil samples.
 
-The history is cloned from one real life: the privacy scenario (tests/backbone/scenario.py)
+The history is cloned from one real life: the privacy scenario (bench/scenario.py)
 drives one inburgeraar through intake, PIP and ontzorging on the real services; its events
 are the templates. Each generated person gets new aggregate ids, a gemeente, a registration
 day in the three years, its dates shifted along, 24 monthly course-hour registrations and 6

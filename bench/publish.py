@@ -26,8 +26,8 @@ def settings(schema: str) -> Any:
 
 
 def intake_application(schema: str) -> Any:
-    from services.intake.config import IntakeSettings
     from services.intake.bootstrap import build_application
+    from services.intake.config import IntakeSettings
 
     return build_application(IntakeSettings(**settings(schema).model_dump()))
 

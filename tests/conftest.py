@@ -4,6 +4,7 @@ import datetime as dt
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -80,3 +81,12 @@ def auth_headers(settings: PlatformSettings) -> TokenFactory:
         return {"Authorization": f"Bearer {token}"}
 
     return make
+
+
+@pytest.fixture
+def clients() -> Iterator[list[Any]]:
+    """The Kafka clients a test makes, closed after it."""
+    made: list[Any] = []
+    yield made
+    for client in made:
+        client.close()

@@ -2,7 +2,7 @@
 fields that pass, each in the shape its kind allows (a date, a boolean, a number, a code, a
 short organisation name). An event type that is not listed does not go to the region at
 all. No listed field may be one that any domain event class names in its
-`persoonsgegevens` (tests/backbone/test_regional_stream.py walks them all).
+`persoonsgegevens` (tests/regio/test_regional_stream.py walks them all).
 
 It is a contract: every type is named through the `contracts` constants, and the regional
 JSON Schemas (`shared.contracts`) are derived from it. A source type that gets a new

@@ -17,8 +17,6 @@ from services.duo.rules import DuoContext, DuoRegelsOvertreden
 from services.duo.simulator import DuoSimulator, Persoon
 from tests.duo.conftest import GEMEENTE, GEMEENTE_OIN, DuoContract, Storing
 
-pytestmark = pytest.mark.duo
-
 BSN = "999993653"
 
 

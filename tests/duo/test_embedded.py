@@ -6,14 +6,11 @@ from __future__ import annotations
 
 import uuid
 
-import pytest
 from fastapi.testclient import TestClient
 
 from services.duo.config import DEVELOPMENT_DUO_OIN, DEVELOPMENT_GEMEENTE_OIN
 from services.embedded import DEMO_DUO_BSN, DEMO_GEMEENTE, create_platform
 from shared.config import PlatformSettings
-
-pytestmark = pytest.mark.duo
 
 
 def test_een_demo_ss139_stroomt_door_tot_de_registratie(settings: PlatformSettings) -> None:

@@ -49,11 +49,9 @@ from shared.consumer import Consumer, KafkaSource
 from shared.eventlog import ServiceLog
 from shared.gemeenten import gemeenten
 from shared.runtime import BackgroundLoop, RelayTask, Task, ensure_service_topics, relay_task
-from tests.backbone.keten import GEMEENTE, VANDAAG, Apps, G, apps
+from tests.chain.keten import GEMEENTE, VANDAAG, Apps, G, apps
 from tests.duo.conftest import GEMEENTE_OIN, DuoContract
 from tests.duo.test_notificaties import DOEL_OIN, DUO_OIN, Duo, notificatie
-
-pytestmark = pytest.mark.duo
 
 BSN = "999993653"
 START = dt.date(2025, 12, 1)
@@ -167,7 +165,7 @@ def pip_id(keten: Keten, inburgeraar_id: UUID) -> UUID:
 
 
 def rond_intake_af(keten: Keten, inburgeraar_id: UUID) -> None:
-    """The klantregisseur's brede intake (tests/backbone/keten.py), after DUO's registration."""
+    """The klantregisseur's brede intake (tests/chain/keten.py), after DUO's registration."""
     intake, G = keten.apps.intake, [keten.gemeente]
     toets = Toetsuitslag(ToetsResultaat.B1_ROUTE_HAALBAAR, "71,20", "60,00", dt.date(2025, 12, 9))
     intake.voer_intakegesprek(inburgeraar_id, dt.date(2025, 12, 10), "kr-1", gemeenten=G)

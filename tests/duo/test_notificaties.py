@@ -21,8 +21,6 @@ from services.duo.domainmodel import AFHANDELINGEN, DUONotificatie
 from services.duo.main import create_app
 from shared.config import PlatformSettings
 
-pytestmark = pytest.mark.duo
-
 SPEC = Path(__file__).parents[2] / "contracts/duo/API/Notificatie/openapi.yml"
 DUO_OIN = "00000001800866472000"
 DOEL_OIN = "00000001001589623000"

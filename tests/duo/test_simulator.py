@@ -7,14 +7,11 @@ import datetime as dt
 import uuid
 from typing import Any
 
-import pytest
 from starlette.testclient import TestClient
 
 from services.duo.client import DUO_OIN
 from services.duo.simulator import DuoSimulator, Persoon
 from tests.duo.conftest import GEMEENTE_OIN, DuoContract
-
-pytestmark = pytest.mark.duo
 
 BSN = "999993653"
 PAD = f"/personen/{BSN}/PIP"

@@ -50,8 +50,8 @@ from shared.eventlog import ServiceLog
 from shared.regional import MemoryLinks, RegionalTranslator
 from shared.sqlstore import SQLStore
 from shared.topics import dead_letter_topic
-from tests.backbone import keten
-from tests.backbone.keten import Apps
+from tests.chain import keten
+from tests.chain.keten import Apps
 
 pytestmark = [pytest.mark.fuzz, pytest.mark.kafka]
 

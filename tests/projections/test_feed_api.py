@@ -27,9 +27,7 @@ from shared.config import PlatformSettings
 from shared.consumer import Positions
 from shared.sqlstore import SQLStore
 from shared.topics import gemeente_topic
-from tests.backbone.keten import ListSource
-
-pytestmark = pytest.mark.projections
+from tests.chain.keten import ListSource
 
 API = "/api/v1"
 DOETINCHEM, WINTERSWIJK, AMSTERDAM = "GM0222", "GM0294", "GM0363"

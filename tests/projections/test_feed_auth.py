@@ -25,8 +25,6 @@ from shared.auth import AuthError, Principal, Rol, TokenVerifier
 from shared.config import PlatformSettings
 from shared.domain import GeenToegang
 
-pytestmark = pytest.mark.projections
-
 
 @pytest.fixture
 def verifier(settings: PlatformSettings) -> TokenVerifier:

@@ -27,7 +27,7 @@ from shared.config import PlatformSettings
 from shared.consumer import KafkaSource, LoggedDeadLetters
 from shared.sqlstore import SQLStore
 
-pytestmark = [pytest.mark.projections, pytest.mark.kafka]
+pytestmark = pytest.mark.kafka
 
 EVENTS = 30
 PARTITIONS = 3

@@ -18,6 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from bench import scenario as sc
 from contracts import intake
 from shared.auth import Rol, TokenVerifier
 from shared.bus import make_producer
@@ -25,9 +26,6 @@ from shared.config import PlatformSettings
 from shared.eventlog import ServiceLog
 from shared.positions import position_store
 from shared.relay import Relay
-from bench import scenario as sc
-
-pytestmark = pytest.mark.projections
 
 REPO = Path(__file__).resolve().parents[2]
 SECTION = "## Replay for integrators"

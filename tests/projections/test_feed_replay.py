@@ -1,6 +1,6 @@
 """Replaying through the HTTP feed yields exactly the events on the topic, in order.
 
-A scenario (tests/backbone/scenario.py) runs in a gemeente of the Achterhoek and in Amsterdam;
+A scenario (bench/scenario.py) runs in a gemeente of the Achterhoek and in Amsterdam;
 the relays publish the services' logs to the gemeente topics (part of it twice, as after a
 crash) and the regional publisher feeds `regio.achterhoek.inburgering`. The archive projects
 those topics from where they stood before the scenario, and an integrator pages through the
@@ -19,6 +19,7 @@ import pytest
 from fastapi.testclient import TestClient
 from kafka import KafkaConsumer, TopicPartition
 
+from bench import scenario as sc
 from services.intake.application import IntakeApplication
 from services.ontzorging.application import OntzorgingApplication
 from services.pip.application import PipApplication
@@ -46,9 +47,6 @@ from shared.regions import regions_from_settings
 from shared.relay import Relay
 from shared.sqlstore import SQLStore
 from shared.topics import dead_letter_topic, gemeente_topic, regio_topic
-from bench import scenario as sc
-
-pytestmark = pytest.mark.projections
 
 DOETINCHEM, AMSTERDAM = "GM0222", "GM0363"  # in the Achterhoek, and in no configured region
 GEMEENTEN = (DOETINCHEM, AMSTERDAM)

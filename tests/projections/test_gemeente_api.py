@@ -14,8 +14,6 @@ from shared.auth import Rol
 from shared.clock import FrozenClock
 from tests.projections.conftest import API, DAAR, HIER, Keten, verhaal
 
-pytestmark = pytest.mark.projections
-
 CASELOAD = f"/gemeenten/{HIER}/caseload"
 SIGNALEN = f"/gemeenten/{HIER}/signalen"
 MONITORING = f"/gemeenten/{HIER}/monitoring"

@@ -19,11 +19,9 @@ from services.projections.projector import Generations, Projector, suffix
 from shared.clock import FrozenClock
 from shared.config import PlatformSettings
 from shared.eventlog import ServiceLog
-from tests.backbone.keten import ListSource
+from tests.chain.keten import ListSource
 from tests.projections.conftest import DAAR, HIER, Keten, rijen, speel
 from tests.projections.test_gemeente_rebuild import cli_env
-
-pytestmark = pytest.mark.projections
 
 REPO = Path(__file__).resolve().parents[2]
 BATCH = 10

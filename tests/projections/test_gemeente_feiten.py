@@ -18,9 +18,7 @@ from services.projections.gemeente.tabellen import CASELOAD, SIGNALEN
 from services.projections.projector import Projector, suffix
 from shared.config import PlatformSettings
 from shared.sqlstore import SQLStore
-from tests.backbone.keten import ListSource
-
-pytestmark = pytest.mark.projections
+from tests.chain.keten import ListSource
 
 GEMEENTE = "GM0222"
 PERSOON = uuid.UUID("00000000-0000-4000-8000-000000000001")

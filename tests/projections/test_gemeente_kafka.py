@@ -35,7 +35,7 @@ from shared.relay import Relay
 from shared.runtime import ensure_service_topics
 from tests.projections.conftest import maak_keten, rijen, verhaal
 
-pytestmark = [pytest.mark.projections, pytest.mark.kafka]
+pytestmark = pytest.mark.kafka
 
 HIER, DAAR, ELDERS = "GM0014", "GM0034", "GM0037"  # Groningen, Almere, Stadskanaal
 REPO = Path(__file__).resolve().parents[2]

@@ -21,10 +21,8 @@ from services.projections.projector import Generations, Projector, rebuild, suff
 from shared.clock import FrozenClock
 from shared.config import PlatformSettings
 from shared.eventlog import ServiceLog
-from tests.backbone.keten import ListSource
+from tests.chain.keten import ListSource
 from tests.projections.conftest import DAAR, HIER, Keten, rijen, speel, verhaal
-
-pytestmark = pytest.mark.projections
 
 REPO = Path(__file__).resolve().parents[2]
 

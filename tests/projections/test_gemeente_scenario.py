@@ -16,8 +16,6 @@ from shared.clock import FrozenClock
 from shared.config import PlatformSettings
 from tests.projections.conftest import DAAR, HIER, Keten, maak_keten, rijen, verhaal
 
-pytestmark = pytest.mark.projections
-
 B, E = "berekend", "event"
 PIP_TE_LAAT = "pip_termijn_verstreken"
 GEEN_VOORTGANG = "geen_voortgang"

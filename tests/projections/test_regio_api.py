@@ -28,8 +28,6 @@ from shared.consumer import Positions, Received
 from shared.regional import regional_source
 from shared.sqlstore import SQLStore
 
-pytestmark = pytest.mark.projections
-
 REGIO = "Achterhoek"
 ACHTERHOEK = ["GM0197", "GM0222", "GM0294", "GM1509", "GM1586", "GM1859", "GM1876", "GM1955"]
 DOETINCHEM, AALTEN, AMSTERDAM = "GM0222", "GM0197", "GM0363"

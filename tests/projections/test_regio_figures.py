@@ -1,5 +1,5 @@
 """The regional read models from a scenario with PLANTED personal values
-(tests/backbone/scenario.py): two inburgeraars in two gemeenten of the Achterhoek, a third on
+(bench/scenario.py): two inburgeraars in two gemeenten of the Achterhoek, a third on
 the onderwijsroute, and one in Amsterdam who must not appear. On the embedded path (the
 services' logs through the RegionalTranslator) and on Kafka (relays, the regional publisher,
 the projector over the regional topic), with the same figures and the same rows; no table of
@@ -22,6 +22,7 @@ from uuid import UUID
 import pytest
 from kafka import KafkaConsumer, TopicPartition
 
+from bench import scenario as sc
 from services.intake.domainmodel import (
     Doelgroep,
     Hoofddoel,
@@ -54,9 +55,6 @@ from shared.regions import regions_from_settings
 from shared.relay import Relay
 from shared.sqlstore import SQLStore
 from shared.topics import dead_letter_topic, gemeente_topic, regio_topic
-from bench import scenario as sc
-
-pytestmark = pytest.mark.projections
 
 REGIO = "Achterhoek"
 SLUG = "achterhoek"
@@ -512,7 +510,7 @@ def test_an_event_of_the_wrong_shape_is_skipped_not_stored(
 ) -> None:
     """Should anything but the translator write to a regional topic: a name where a code
     belongs, or a source that is no region, never reaches a table."""
-    from tests.backbone.keten import ListSource
+    from tests.chain.keten import ListSource
 
     data: dict[str, Any] = {
         "persoon": "0" * 32,
@@ -564,7 +562,7 @@ def test_the_rows_do_not_depend_on_the_order_of_a_persons_events(
     """On Kafka the regional topic interleaves a person's intake and PIP facts freely: the
     first PIP stays the first, the newest PIP version sets the route, an afschaling sets the
     level (Besluit 5.5), whatever came first."""
-    from tests.backbone.keten import ListSource
+    from tests.chain.keten import ListSource
 
     p = "ab" * 16
     events = [
