@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +52,20 @@ def write_contracts(root: Path, *, allow_incompatible: bool = False) -> list[Pat
     )
 
 
+def versions_report(committed: Iterable[str]) -> list[str]:
+    """One line per type published in more than one version: what producers send now and
+    the versions before it, which stay published for readers of older history."""
+    versions: dict[str, list[int]] = {}
+    for ce_type in committed:
+        base, version = contracts.type_version(ce_type)
+        versions.setdefault(base, []).append(version)
+    return [
+        f"{base}: v{max(found)} (earlier: {', '.join(f'v{v}' for v in sorted(found)[:-1])})"
+        for base, found in sorted(versions.items())
+        if len(found) > 1
+    ]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m services.contracten", description=__doc__)
     parser.add_argument("--root", type=Path, default=Path.cwd(), help="repository root")
@@ -70,6 +84,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"wrote {len(written) - 1} schemas and {contracts.CONTRACTS_DIR}/{contracts.ASYNCAPI_FILE}"
     )
     committed = contracts.committed_schemas(args.root)
+    for line in versions_report(committed):
+        print(line)
     for ce_type in contracts.orphaned_types(committed, generated_schemas()):
         print(f"warning: {ce_type} is published but no event class produces it", file=sys.stderr)
     return 0

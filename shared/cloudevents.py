@@ -67,11 +67,9 @@ def event_type(event_class: type) -> str:
     A published event class names its type with a constant of the `contracts` package
     (`cloudevent_type`); the tests hold that constant to this derivation."""
     for cls in event_class.__mro__:
-        # eventsourcing's @event subclasses the declared class under the same name.
-        if cls.__name__ != event_class.__name__:
-            break
+        # eventsourcing's @event redefines the declared class under the same name.
         declared = vars(cls).get("cloudevent_type")
-        if isinstance(declared, str):
+        if cls.__qualname__ == event_class.__qualname__ and isinstance(declared, str):
             return declared
     version = getattr(event_class, "contract_version", 1)
     return f"{TYPE_PREFIX}.{service_of(event_class)}.{kebab(event_name(event_class))}.v{version}"
