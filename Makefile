@@ -35,8 +35,9 @@ $(STAMP): requirements.lock pyproject.toml
 
 install: $(STAMP)
 
+# The embedded default: SQLite under .run/data, no Kafka, whatever the test targets export.
 run: $(STAMP)
-	$(BIN)/python -m services.embedded --host $(HOST) --port $(PORT)
+	env -u DATABASE_URL -u KAFKA_BOOTSTRAP_SERVERS $(BIN)/python -m services.embedded --host $(HOST) --port $(PORT)
 
 # One read model rebuilt from the start of history into a fresh generation, with a progress
 # bar; a running query API answers from the old generation until the switch-over.
