@@ -129,6 +129,7 @@ def registration(bsn: str, n: int) -> dict[str, Any]:
         "naam": f"Inburgeraar {n}",
         "geboortedatum": "1990-05-17",
         "datumStartInburgeringsplicht": "2025-12-01",
+        "datumKennisgeving": "2025-12-01",
         "vestigingsdatum": "2025-12-08",
     }
 

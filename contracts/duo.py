@@ -14,7 +14,10 @@ DUO_NOTIFICATIE_ONTVANGEN = "nl.inburgering.duo.duo-notificatie-ontvangen.v2"
 DUO_NOTIFICATIE_ONTVANGEN_V1 = "nl.inburgering.duo.duo-notificatie-ontvangen.v1"
 DUO_NOTIFICATIE_VERWERKT = "nl.inburgering.duo.duo-notificatie-verwerkt.v1"
 EXAMENRESULTAAT_ONTVANGEN = "nl.inburgering.duo.examenresultaat-ontvangen.v1"
-INBURGERINGSPLICHT_ONTVANGEN = "nl.inburgering.duo.inburgeringsplicht-ontvangen.v1"
+# v2 carries DUO's kennisgeving (datumKennisgeving), from which the ten weeks run.
+INBURGERINGSPLICHT_ONTVANGEN = "nl.inburgering.duo.inburgeringsplicht-ontvangen.v2"
+INBURGERINGSPLICHT_ONTVANGEN_V1 = "nl.inburgering.duo.inburgeringsplicht-ontvangen.v1"
+INBURGERINGSTERMIJN_ONTVANGEN = "nl.inburgering.duo.inburgeringstermijn-ontvangen.v1"
 LEERBAARHEIDSTOETSRESULTAAT_ONTVANGEN = (
     "nl.inburgering.duo.leerbaarheidstoetsresultaat-ontvangen.v1"
 )

@@ -216,11 +216,15 @@ def create_api(
     @app.exception_handler(DomainError)
     async def _domain(_: Request, exc: DomainError) -> JSONResponse:
         extra: dict[str, Any] = {"code": exc.code, "bron": exc.bron}
-        if exc.ontbrekend:
-            extra["invalid_params"] = [
-                {"name": name, "code": "ontbreekt", "reason": f"{name} ontbreekt"}
-                for name in exc.ontbrekend
-            ]
+        params = [
+            {"name": name, "code": "ontbreekt", "reason": f"{name} ontbreekt"}
+            for name in exc.ontbrekend
+        ]
+        # A violation that names the request field it concerns (e.g. shared.awb's rules).
+        if veld := getattr(exc, "veld", None):
+            params.insert(0, {"name": veld, "code": exc.code, "reason": exc.detail})
+        if params:
+            extra["invalid_params"] = params
         return problem(exc.status, exc.title, exc.detail, **extra)
 
     @app.exception_handler(AuthError)

@@ -17,13 +17,20 @@ from services.duo.domainmodel import (
     DUONotificatie,
     Examenresultaat,
     Inburgeringsplicht,
+    Inburgeringstermijn,
     Koppeling,
     Leerbaarheidstoetsresultaat,
     MeldingStatus,
     koppeling_id,
 )
 from services.duo.domainmodel import PIPMelding as PIPMeldingAggregate
-from services.duo.rules import DuoContext, DuoRegelsOvertreden, check_bron_is_duo, check_doel
+from services.duo.rules import (
+    DuoContext,
+    DuoRegelsOvertreden,
+    check_bron_is_duo,
+    check_doel,
+    laatste_dag,
+)
 from shared.application import GemeenteApplication
 from shared.domain import ConcurrencyConflict, DomainError, NotFound, as_dict
 
@@ -137,6 +144,8 @@ class DuoApplication(GemeenteApplication):
                 nieuw = self._examenresultaten(notificatie)
             elif notificatie.status == Afhandelstatus.LEERBAARHEIDSTOETS_OP_TE_HALEN:
                 nieuw = self._leerbaarheidstoets(notificatie)
+            elif notificatie.status == Afhandelstatus.INBURGERINGSTERMIJN_OP_TE_HALEN:
+                nieuw = self._inburgeringstermijn(notificatie)
             else:
                 return notificatie.status
         except (DuoOnbereikbaar, DuoFout, OphalenOnmogelijk) as e:
@@ -171,8 +180,45 @@ class DuoApplication(GemeenteApplication):
                 naam=persoon.naam,
                 geboortedatum=persoon.geboortedatum,
                 doelgroep=plicht.doelgroep,
-                gedetailleerde_doelgroep=None,
+                gedetailleerde_doelgroep=plicht.gedetailleerde_doelgroep,
                 datum_start_inburgeringsplicht=plicht.begindatum,
+                datum_kennisgeving=plicht.datum_kennisgeving,
+            )
+        ]
+
+    def _inburgeringstermijn(self, notificatie: DUONotificatie) -> list[Any]:
+        """SS102/SS103/SS104: the termijn as DUO decided it (Inburgeringstermijn API)."""
+        bsn = notificatie.bsn
+        if bsn is None:
+            raise OphalenOnmogelijk("Notificatie zonder BSN: DUO's APIs vragen een BSN")
+        koppeling = self._koppeling(notificatie.gemeente, f"bsn:{bsn}")
+        if koppeling is None:
+            raise OphalenOnmogelijk("Geen inburgeraar met dit BSN in deze gemeente")
+        termijn = self._client().inburgeringstermijn(notificatie.gemeente, bsn)
+        if termijn is None:
+            raise OphalenOnmogelijk("DUO kent geen inburgeringstermijn voor deze persoon")
+        notificatie.markeer_verwerkt("inburgeringstermijn opgehaald bij DUO")
+        return [
+            Inburgeringstermijn(
+                gemeente=notificatie.gemeente,
+                notificatie_id=notificatie.id,
+                gebeurtenis_id=notificatie.gebeurtenis_id,
+                inburgeraar_id=koppeling.inburgeraar_id,
+                startdatum=termijn.startdatum,
+                einddatum=laatste_dag(termijn.einddatum),
+                einddatum_duo=termijn.einddatum,
+                verlengingsgrondcode=termijn.grondcode,
+                verlengingsgrondomschrijving=termijn.grondomschrijving,
+                verlengingen=[
+                    {
+                        "einddatum": laatste_dag(v.einddatum).isoformat(),
+                        "wijzigingsdatum": v.wijzigingsdatum and v.wijzigingsdatum.isoformat(),
+                        "verlengingsgrondcode": v.grondcode,
+                        "verlengingsgrondomschrijving": v.grondomschrijving,
+                    }
+                    for v in termijn.historie
+                    if v.grondcode is not None
+                ],
             )
         ]
 
@@ -296,6 +342,28 @@ class DuoApplication(GemeenteApplication):
         self._stuur(melding)
         self.save(melding)
         return str(melding.status)
+
+    def meld_afschaling(
+        self, *, gemeente: str, pip_id: UUID, pip_versie: int, dagtekening: dt.date, niveau: str
+    ) -> str | None:
+        """NiveauAfgeschaald -> DUO's PIP API: the PIP as last reported, with the new version,
+        dagtekening and level (A2: DUO's NiveauPip is the lowest level to reach). None when
+        the previous version was never reported (nothing to build on)."""
+        vorige_id = PIPMeldingAggregate.create_id(pip_id, pip_versie - 1)
+        if not self._bestaat(vorige_id):
+            return None
+        vorige = self.get_voor(PIPMeldingAggregate, vorige_id, [gemeente])
+        return self.meld_pip(
+            gemeente=gemeente,
+            pip_id=pip_id,
+            inburgeraar_id=vorige.inburgeraar_id,
+            pip_versie=pip_versie,
+            dagtekening=dagtekening,
+            leerroute=vorige.leerroute,
+            niveau=niveau,
+            geschatte_intensiteit=vorige.geschatte_intensiteit,
+            doelgroep=vorige.doelgroep,
+        )
 
     def meld_afronding(
         self,

@@ -182,6 +182,32 @@ class Inburgeringsplicht:
     inburgeringsplichtig: bool
     begindatum: dt.date | None
     doelgroep: str | None  # DUO's Doelgroepindeling
+    # The day DUO gave notice of the obligation: the ten weeks for the PIP run from it.
+    datum_kennisgeving: dt.date | None = None
+    gedetailleerde_doelgroep: str | None = None  # DUO's GedetailleerdeDoelgroep
+
+
+@dataclass(frozen=True)
+class Verlenging:
+    """One change of the termijn in DUO's Inburgeringstermijn API (historie)."""
+
+    einddatum: dt.date  # DUO's: exclusive
+    wijzigingsdatum: dt.date | None
+    grondcode: str | None
+    grondomschrijving: str | None
+
+
+@dataclass(frozen=True)
+class Inburgeringstermijn:
+    """DUO Inburgeringstermijn API: the current termijn (startdatum inclusive, einddatum
+    exclusive, as DUO's spec says) and its history of changes."""
+
+    startdatum: dt.date
+    einddatum: dt.date
+    wijzigingsdatum: dt.date | None
+    grondcode: str | None
+    grondomschrijving: str | None
+    historie: tuple[Verlenging, ...] = ()
 
 
 class DuoClient:
@@ -214,13 +240,20 @@ class DuoClient:
             raise DuoFout(response.status_code, _foutteksten(response))
 
     def meld_afronding(
-        self, gemeente: str, bsn: str, onderdeel: str, datum: dt.date, verwijtbaar: str | None
+        self,
+        gemeente: str,
+        bsn: str,
+        onderdeel: str,
+        datum: dt.date,
+        verwijtbaar: str | None,
+        einddatum_duo: dt.date | None = None,
     ) -> dict[str, Any]:
         """MAP-PVT-Zroute API: PUT .../map (datum eindgesprek) or .../pvt (datum
-        ondertekening), with DUO's Ja/Nee verwijtbaar; refused here if it breaks DUO's rules.
-        Returns the message sent."""
+        ondertekening), with DUO's Ja/Nee verwijtbaar; refused here if it breaks DUO's rules
+        (the verwijtbaar rules when DUO's einddatum of the termijn is known). Returns the
+        message sent."""
         bericht = afronding_bericht(onderdeel, datum, verwijtbaar)
-        rules.check_afronding(onderdeel, datum)
+        rules.check_afronding(onderdeel, datum, verwijtbaar, einddatum_duo)
         response = self._verzoek(
             "PUT", f"/personen/{bsn}/{onderdeel}", gemeente=gemeente, json=bericht
         )
@@ -260,11 +293,45 @@ class DuoClient:
         if groep.status_code not in (200, 404):
             raise DuoFout(groep.status_code, _foutteksten(groep))
         body = plicht.json()
-        begindatum = body.get("begindatum")
+        doelgroep = groep.json() if groep.status_code == 200 else {}
         return Inburgeringsplicht(
             inburgeringsplichtig=bool(body["indicatorInburgeringsplicht"]),
-            begindatum=dt.date.fromisoformat(begindatum) if begindatum else None,
-            doelgroep=groep.json().get("indeling") if groep.status_code == 200 else None,
+            begindatum=_datum(body.get("begindatum")),
+            doelgroep=doelgroep.get("indeling"),
+            datum_kennisgeving=_datum(body.get("datumKennisgevingInburgeringsplicht")),
+            gedetailleerde_doelgroep=doelgroep.get("gedetailleerdeDoelgroep"),
+        )
+
+    def inburgeringstermijn(self, gemeente: str, bsn: str) -> Inburgeringstermijn | None:
+        """DUO Inburgeringstermijn API: GET .../inburgeringstermijn and .../historie; None
+        when DUO knows no termijn for the person (404)."""
+        termijn = self._verzoek("GET", f"/personen/{bsn}/inburgeringstermijn", gemeente=gemeente)
+        if termijn.status_code == 404:
+            return None
+        if termijn.status_code != 200:
+            raise DuoFout(termijn.status_code, _foutteksten(termijn))
+        historie = self._verzoek(
+            "GET", f"/personen/{bsn}/inburgeringstermijn/historie", gemeente=gemeente
+        )
+        if historie.status_code not in (200, 404):
+            raise DuoFout(historie.status_code, _foutteksten(historie))
+        body = termijn.json()
+        return Inburgeringstermijn(
+            startdatum=dt.date.fromisoformat(body["startdatum"]),
+            einddatum=dt.date.fromisoformat(body["einddatum"]),
+            wijzigingsdatum=_datum(body.get("wijzigingsdatum")),
+            grondcode=body.get("verlengingsgrondcode"),
+            grondomschrijving=body.get("verlengingsgrondomschrijving"),
+            historie=tuple(
+                Verlenging(
+                    einddatum=dt.date.fromisoformat(h["einddatum"]),
+                    wijzigingsdatum=_datum(h.get("wijzigingsdatum")),
+                    grondcode=h.get("verlengingsgrondcode"),
+                    grondomschrijving=h.get("verlengingsgrondomschrijving"),
+                )
+                for h in (historie.json() if historie.status_code == 200 else [])
+                if h.get("einddatum")
+            ),
         )
 
     def _headers(self, gemeente: str) -> dict[str, str]:
@@ -290,6 +357,10 @@ class DuoClient:
             if poging < self.settings.max_pogingen:
                 self.sleep(self.settings.backoff_seconden * 2 ** (poging - 1))
         raise DuoOnbereikbaar(self.settings.max_pogingen, laatste)
+
+
+def _datum(iso: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(iso) if iso else None
 
 
 def _foutteksten(response: httpx.Response) -> list[str]:

@@ -19,9 +19,16 @@ from shared.berichten import OnleesbaarBericht, vereist
 
 # v2 of a type adds fields or dates' format only; replay from offset 0 still meets v1.
 INBURGERAAR_GEREGISTREERD = frozenset(
-    {intake_contract.INBURGERAAR_GEREGISTREERD, intake_contract.INBURGERAAR_GEREGISTREERD_V1}
+    {
+        intake_contract.INBURGERAAR_GEREGISTREERD,
+        intake_contract.INBURGERAAR_GEREGISTREERD_V2,
+        intake_contract.INBURGERAAR_GEREGISTREERD_V1,
+    }
 )
 PIP_VASTGESTELD = frozenset({pip_contract.PIP_VASTGESTELD})
+NIVEAU_AFGESCHAALD = frozenset(
+    {pip_contract.NIVEAU_AFGESCHAALD, pip_contract.NIVEAU_AFGESCHAALD_V1}
+)
 AFRONDINGEN = {
     pip_contract.MAP_AFGEROND: ("map", "datumEindgesprek"),
     pip_contract.MAP_AFGEROND_V1: ("map", "datumEindgesprek"),
@@ -67,9 +74,24 @@ class PIPMeldingPolicy:
         self.application = application
 
     def handles(self, ce_type: str) -> bool:
-        return ce_type in PIP_VASTGESTELD or ce_type in AFRONDINGEN
+        return ce_type in PIP_VASTGESTELD or ce_type in AFRONDINGEN or ce_type in NIVEAU_AFGESCHAALD
 
     def handle(self, cloudevent: dict[str, Any]) -> None:
+        if cloudevent["type"] in NIVEAU_AFGESCHAALD:
+            vereist(cloudevent, "pipVersie", "dagtekening", "naarNiveau")
+            data = cloudevent["data"]
+            try:
+                pip_versie = int(data["pipVersie"])
+            except (TypeError, ValueError) as e:
+                raise OnleesbaarBericht(f"{cloudevent['type']} {cloudevent['id']}: {e}") from e
+            self.application.meld_afschaling(
+                gemeente=cloudevent["gemeente"],
+                pip_id=_uuid(cloudevent, cloudevent["subject"]),
+                pip_versie=pip_versie,
+                dagtekening=_datum(cloudevent, data["dagtekening"]),
+                niveau=data["naarNiveau"],
+            )
+            return
         if cloudevent["type"] in AFRONDINGEN:
             onderdeel, datumveld = AFRONDINGEN[cloudevent["type"]]
             vereist(cloudevent, datumveld)

@@ -27,6 +27,7 @@ class Afhandelstatus(StrEnum):
     EXAMENRESULTAAT_OP_TE_HALEN = "examenresultaat_op_te_halen"
     OPGESLAGEN_NIET_VERWERKT = "opgeslagen_niet_verwerkt"
     INBURGERINGSPLICHT_OP_TE_HALEN = "inburgeringsplicht_op_te_halen"
+    INBURGERINGSTERMIJN_OP_TE_HALEN = "inburgeringstermijn_op_te_halen"
     LEERBAARHEIDSTOETS_OP_TE_HALEN = "leerbaarheidstoets_op_te_halen"
     OPHALEN_MISLUKT = "ophalen_mislukt"
 
@@ -46,6 +47,8 @@ class Afhandeling:
 NIET_VERWERKT = Afhandelstatus.OPGESLAGEN_NIET_VERWERKT
 # intake's registreer_inburgeraar needs these; DUO's notificatie carries only the BSN.
 REGISTRATIE_ONTBREEKT = ("naam", "geboortedatum", "doelgroep", "datumStartInburgeringsplicht")
+# DUO decides the termijn and its extensions; the notificatie names only the person.
+TERMIJN_ONTBREEKT = ("inburgeraarId", "startdatum", "einddatum", "verlengingsgrond")
 
 # Source: contracts/duo/Gebeurtenissen/Gebeurtenissen.md and Attentiesignalen.md.
 AFHANDELINGEN: dict[str, Afhandeling] = {
@@ -71,7 +74,8 @@ AFHANDELINGEN: dict[str, Afhandeling] = {
             "SS139",
             "Persoon is inburgeringsplichtig, termijn van 10 weken voor de leerroute gestart",
             Afhandelstatus.INBURGERINGSPLICHT_OP_TE_HALEN,
-            "intake: registreer_inburgeraar; pip: tien weken vanaf datumStartInburgeringsplicht",
+            "intake: registreer_inburgeraar of nieuwe kennisgeving; pip: tien weken vanaf "
+            "datumKennisgeving",
             ("Inburgeringsplicht", "BRP"),
             REGISTRATIE_ONTBREEKT,
         ),
@@ -102,10 +106,26 @@ AFHANDELINGEN: dict[str, Afhandeling] = {
         (
             "SS102",
             "Inburgeringstermijn gestart",
-            NIET_VERWERKT,
-            "pip: inburgeringstermijn vastleggen",
+            Afhandelstatus.INBURGERINGSTERMIJN_OP_TE_HALEN,
+            "pip: neem_termijn_van_duo_over",
             ("Inburgeringstermijn",),
-            ("pipId", "startdatumTermijn", "einddatumTermijn"),
+            TERMIJN_ONTBREEKT,
+        ),
+        (
+            "SS103",
+            "Termijn ambtshalve verlengd",
+            Afhandelstatus.INBURGERINGSTERMIJN_OP_TE_HALEN,
+            "pip: neem_termijn_van_duo_over",
+            ("Inburgeringstermijn",),
+            TERMIJN_ONTBREEKT,
+        ),
+        (
+            "SS104",
+            "Termijn op verzoek verlengd",
+            Afhandelstatus.INBURGERINGSTERMIJN_OP_TE_HALEN,
+            "pip: neem_termijn_van_duo_over",
+            ("Inburgeringstermijn",),
+            TERMIJN_ONTBREEKT,
         ),
         (
             "SS106",
@@ -317,7 +337,12 @@ class Inburgeringsplicht(GemeenteAggregate):
     persoonsgegevens: ClassVar[frozenset[str]] = frozenset({"bsn", "naam", "geboortedatum"})
 
     class InburgeringsplichtOntvangen(GemeenteAggregate.Created):
+        """v2 (contract and stored shape) carries DUO's kennisgeving, from which the ten
+        weeks for the PIP run (art. 5.3 Besluit inburgering 2021)."""
+
         cloudevent_type: ClassVar[str] = contract.INBURGERINGSPLICHT_ONTVANGEN
+        contract_version = 2
+        class_version = 2
         persoonsgegevens: ClassVar[frozenset[str]] = frozenset({"bsn", "naam", "geboortedatum"})
         gemeente: str
         notificatie_id: UUID
@@ -328,6 +353,11 @@ class Inburgeringsplicht(GemeenteAggregate):
         doelgroep: str  # DUO's Doelgroepindeling
         gedetailleerde_doelgroep: str | None
         datum_start_inburgeringsplicht: dt.date
+        datum_kennisgeving: dt.date | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["datum_kennisgeving"] = None
 
     @staticmethod
     def create_id(notificatie_id: UUID, **_: Any) -> UUID:
@@ -346,6 +376,7 @@ class Inburgeringsplicht(GemeenteAggregate):
         doelgroep: str,
         gedetailleerde_doelgroep: str | None,
         datum_start_inburgeringsplicht: dt.date,
+        datum_kennisgeving: dt.date | None,
     ) -> None:
         self.gemeente = gemeente
         self.notificatie_id = notificatie_id
@@ -356,6 +387,60 @@ class Inburgeringsplicht(GemeenteAggregate):
         self.doelgroep = doelgroep
         self.gedetailleerde_doelgroep = gedetailleerde_doelgroep
         self.datum_start_inburgeringsplicht = datum_start_inburgeringsplicht
+        self.datum_kennisgeving = datum_kennisgeving
+
+
+class Inburgeringstermijn(GemeenteAggregate):
+    """What DUO's Inburgeringstermijn API said after SS102 (gestart), SS103 (ambtshalve
+    verlengd) or SS104 (op verzoek verlengd): DUO decides the termijn (art. 11 and 12
+    Wi2021), the gemeente takes it over. One per notificatie."""
+
+    class InburgeringstermijnOntvangen(GemeenteAggregate.Created):
+        """`einddatum` is the termijn's last day (DUO's own einddatum is exclusive and
+        travels as `einddatum_duo`); `verlengingen` are DUO's changes, oldest first, each
+        with its ground as DUO codes it."""
+
+        cloudevent_type: ClassVar[str] = contract.INBURGERINGSTERMIJN_ONTVANGEN
+        gemeente: str
+        notificatie_id: UUID
+        gebeurtenis_id: str
+        inburgeraar_id: UUID
+        startdatum: dt.date
+        einddatum: dt.date
+        einddatum_duo: dt.date
+        verlengingsgrondcode: str | None
+        verlengingsgrondomschrijving: str | None
+        verlengingen: list[dict[str, Any]]
+
+    @staticmethod
+    def create_id(notificatie_id: UUID, **_: Any) -> UUID:
+        return uuid.uuid5(notificatie_id, "inburgeringstermijn")
+
+    @event(InburgeringstermijnOntvangen)
+    def __init__(
+        self,
+        *,
+        gemeente: str,
+        notificatie_id: UUID,
+        gebeurtenis_id: str,
+        inburgeraar_id: UUID,
+        startdatum: dt.date,
+        einddatum: dt.date,
+        einddatum_duo: dt.date,
+        verlengingsgrondcode: str | None,
+        verlengingsgrondomschrijving: str | None,
+        verlengingen: list[dict[str, Any]],
+    ) -> None:
+        self.gemeente = gemeente
+        self.notificatie_id = notificatie_id
+        self.gebeurtenis_id = gebeurtenis_id
+        self.inburgeraar_id = inburgeraar_id
+        self.startdatum = startdatum
+        self.einddatum = einddatum
+        self.einddatum_duo = einddatum_duo
+        self.verlengingsgrondcode = verlengingsgrondcode
+        self.verlengingsgrondomschrijving = verlengingsgrondomschrijving
+        self.verlengingen = verlengingen
 
 
 class Examenresultaat(GemeenteAggregate):

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from shared.domain import RuleViolation, today
+from shared.domain import RuleViolation, add_months, today
 
 README = "DUO README: Het aanleveren van een PIP"
 DAGTEKENING = f"{README}, Datum dagtekening"
@@ -25,6 +25,9 @@ MAP_PVT = (
     "DUO README: Module Arbeidsmarkt en Participatie (MAP); Participatieverklaringstraject (PVT)"
 )
 OIN = "DUO README: Organisatieidentificatienummers (OIN)"
+TERMIJN_API = "DUO Inburgeringstermijn API (einddatum: 'het einde van de periode (exclusief)')"
+VERWIJTBAAR = f"{MAP_PVT}: Verwijtbaar (Ja/Nee); {TERMIJN_API}"
+VERWIJTBAAR_NEE_MAANDEN = 2
 
 B1_ROUTE, ONDERWIJSROUTE, Z_ROUTE = "B", "O", "Z"
 NIVEAUS_PIP = ("A2", "B1")  # DUO's NiveauPip
@@ -110,6 +113,22 @@ class GeschatteIntensiteitNietToegestaan(DuoRegel):
 
 class AfrondingInDeToekomst(DuoRegel):
     bron = f"{MAP_PVT}: de datum mag niet in de toekomst liggen"
+
+
+class VerwijtbaarVoorEinddatum(DuoRegel):
+    bron = f"{VERWIJTBAAR}: voor de einddatum mag 'Verwijtbaar' niet worden geleverd"
+
+
+class VerwijtbaarOntbreekt(DuoRegel):
+    bron = f"{VERWIJTBAAR}: zonder 'Verwijtbaar' geen overschrijding van de termijn"
+
+
+class VerwijtbaarJaZonderOverschrijding(DuoRegel):
+    bron = f"{VERWIJTBAAR}: 'Ja' alleen bij overschrijding van de termijn"
+
+
+class VerwijtbaarNeeBuitenTweeMaanden(DuoRegel):
+    bron = f"{VERWIJTBAAR}: 'Nee' alleen als de einddatum binnen twee maanden valt"
 
 
 class PIPAlGemeld(RuleViolation):
@@ -249,8 +268,75 @@ def check_afronding_niet_in_toekomst(onderdeel: str, datum: dt.date) -> None:
         )
 
 
-def check_afronding(onderdeel: str, datum: dt.date) -> None:
-    alle(lambda: check_afronding_niet_in_toekomst(onderdeel, datum))
+def laatste_dag(einddatum_duo: dt.date) -> dt.date:
+    """DUO's einddatum of a termijn is exclusive: the termijn's last day is the day before."""
+    return einddatum_duo - dt.timedelta(days=1)
+
+
+def is_overschreden(datum: dt.date, einddatum_duo: dt.date) -> bool:
+    """A date on or after DUO's (exclusive) einddatum lies outside the termijn."""
+    return datum >= einddatum_duo
+
+
+def check_verwijtbaar_niet_voor_einddatum(
+    onderdeel: str, datum: dt.date, einddatum_duo: dt.date, verwijtbaar: str | None
+) -> None:
+    if verwijtbaar is not None and datum < einddatum_duo:
+        raise VerwijtbaarVoorEinddatum(
+            f"De datum van {onderdeel.upper()} ligt voor de einddatum van de termijn "
+            f"({einddatum_duo}, exclusief): geen 'Verwijtbaar'",
+            regel=f"{onderdeel}.verwijtbaar.voor-einddatum",
+        )
+
+
+def check_verwijtbaar_bij_overschrijding(
+    onderdeel: str, datum: dt.date, einddatum_duo: dt.date, verwijtbaar: str | None
+) -> None:
+    if verwijtbaar is None and is_overschreden(datum, einddatum_duo):
+        raise VerwijtbaarOntbreekt(
+            f"De datum van {onderdeel.upper()} overschrijdt de termijn: geef 'Verwijtbaar'",
+            regel=f"{onderdeel}.verwijtbaar.ontbreekt",
+        )
+
+
+def check_verwijtbaar_ja(
+    onderdeel: str, datum: dt.date, einddatum_duo: dt.date, verwijtbaar: str | None
+) -> None:
+    if verwijtbaar == "ja" and not is_overschreden(datum, einddatum_duo):
+        raise VerwijtbaarJaZonderOverschrijding(
+            f"'Ja' bij {onderdeel.upper()} alleen bij overschrijding van de termijn",
+            regel=f"{onderdeel}.verwijtbaar.ja",
+        )
+
+
+def check_verwijtbaar_nee(
+    onderdeel: str, einddatum_duo: dt.date, verwijtbaar: str | None, vandaag: dt.date
+) -> None:
+    if verwijtbaar == "nee" and einddatum_duo > add_months(vandaag, VERWIJTBAAR_NEE_MAANDEN):
+        raise VerwijtbaarNeeBuitenTweeMaanden(
+            f"'Nee' bij {onderdeel.upper()} alleen als de einddatum binnen twee maanden valt",
+            regel=f"{onderdeel}.verwijtbaar.nee",
+        )
+
+
+def check_afronding(
+    onderdeel: str,
+    datum: dt.date,
+    verwijtbaar: str | None = None,
+    einddatum_duo: dt.date | None = None,
+) -> None:
+    """DUO's MAP/PVT rules; the verwijtbaar rules need DUO's einddatum of the termijn
+    (exclusive), which DUO checks itself when the caller does not know it."""
+    termijnregels: list[Callable[[], None]] = []
+    if einddatum_duo is not None:
+        einde = einddatum_duo
+        termijnregels = [
+            lambda: check_verwijtbaar_niet_voor_einddatum(onderdeel, datum, einde, verwijtbaar),
+            lambda: check_verwijtbaar_bij_overschrijding(onderdeel, datum, einde, verwijtbaar),
+            lambda: check_verwijtbaar_ja(onderdeel, datum, einde, verwijtbaar),
+            lambda: check_verwijtbaar_nee(onderdeel, einde, verwijtbaar, today()),
+        ]
+    alle(lambda: check_afronding_niet_in_toekomst(onderdeel, datum), *termijnregels)
 
 
 # --- Guards: a melding ------------------------------------------------------------------

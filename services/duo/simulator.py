@@ -29,6 +29,7 @@ CONTRACTS = Path(__file__).resolve().parents[2] / "contracts" / "duo" / "API"
 PIP_SPEC = CONTRACTS / "PIP" / "openapi.yml"
 EXAMEN_SPEC = CONTRACTS / "Examen" / "openapi.yml"
 INBURGERINGSPLICHT_SPEC = CONTRACTS / "Inburgeringsplicht" / "openapi.yml"
+INBURGERINGSTERMIJN_SPEC = CONTRACTS / "Inburgeringstermijn" / "openapi.yml"
 LEERBAARHEIDSTOETS_SPEC = CONTRACTS / "Leerbaarheidstoets" / "openapi.yml"
 MAP_PVT_SPEC = CONTRACTS / "MAP-PVT-Zroute" / "openapi.yml"
 BASISPAD = "/v1"  # DUO README: Basis pad URI (major version), not in the specs
@@ -75,6 +76,14 @@ class Persoon:
     start_inburgeringsplicht: dt.date | None = None
     vestigingsdatum: dt.date | None = None
     asielmigrant: bool | None = None
+    # DUO's kennisgeving of the obligation (Inburgeringsplicht API), e.g. on leaving the COA.
+    datum_kennisgeving: dt.date | None = None
+    gedetailleerde_doelgroep: str | None = None  # DUO's GedetailleerdeDoelgroep
+    # DUO's termijn (Inburgeringstermijn API): start inclusive, einde exclusive, and its
+    # changes (Inburgeringstermijnhistorie: einddatum, wijzigingsdatum, verlengingsgrond...).
+    termijn_start: dt.date | None = None
+    termijn_einde: dt.date | None = None
+    termijn_historie: list[dict[str, Any]] = field(default_factory=list)
     # Not DUO's: the BRP's (naam, geboortedatum), served by `SimulatorBrp` for the demo.
     naam: str | None = None
     geboortedatum: dt.date | None = None
@@ -100,6 +109,21 @@ class DuoSimulator:
 
     def ken_persoon(self, bsn: str, persoon: Persoon) -> None:
         self.personen[bsn] = persoon
+
+    def verleng_termijn(
+        self, bsn: str, einddatum: dt.date, grondcode: str, omschrijving: str, op: dt.date
+    ) -> None:
+        """DUO extends the termijn (SS103/SS104): the new exclusive einddatum and its ground."""
+        persoon = self.personen[bsn]
+        persoon.termijn_einde = einddatum
+        persoon.termijn_historie.append(
+            {
+                "einddatum": einddatum.isoformat(),
+                "wijzigingsdatum": op.isoformat(),
+                "verlengingsgrondcode": grondcode,
+                "verlengingsgrondomschrijving": omschrijving,
+            }
+        )
 
     def zet_examenresultaten(self, bsn: str, resultaten: list[dict[str, Any]]) -> None:
         self.examenresultaten[bsn] = resultaten
@@ -257,7 +281,38 @@ def create_app(simulator: DuoSimulator | None = None) -> FastAPI:
             "indicatorInburgeringsplicht": True,
             "begindatum": persoon.start_inburgeringsplicht.isoformat(),
         }
+        if persoon.datum_kennisgeving is not None:
+            plicht["datumKennisgevingInburgeringsplicht"] = persoon.datum_kennisgeving.isoformat()
         return antwoord(200, bericht_id, plicht)
+
+    @router.get("/personen/{bsn}/inburgeringstermijn")
+    async def get_inburgeringstermijn(bsn: str, request: Request) -> Response:
+        pattern = "/personen/{bsn}/inburgeringstermijn"
+        bericht_id, fout = await binnenkomst(request, INBURGERINGSTERMIJN_SPEC, pattern, bsn)
+        if fout is not None:
+            return fout
+        persoon = sim.personen.get(bsn)
+        if persoon is None or persoon.termijn_start is None or persoon.termijn_einde is None:
+            return antwoord(404, bericht_id)
+        termijn: dict[str, Any] = {
+            "startdatum": persoon.termijn_start.isoformat(),
+            "einddatum": persoon.termijn_einde.isoformat(),
+        }
+        if persoon.termijn_historie:
+            laatste = persoon.termijn_historie[-1]
+            termijn.update({k: v for k, v in laatste.items() if k != "einddatum"})
+        return antwoord(200, bericht_id, termijn)
+
+    @router.get("/personen/{bsn}/inburgeringstermijn/historie")
+    async def get_inburgeringstermijn_historie(bsn: str, request: Request) -> Response:
+        pattern = "/personen/{bsn}/inburgeringstermijn/historie"
+        bericht_id, fout = await binnenkomst(request, INBURGERINGSTERMIJN_SPEC, pattern, bsn)
+        if fout is not None:
+            return fout
+        persoon = sim.personen.get(bsn)
+        if persoon is None or persoon.termijn_start is None:
+            return antwoord(404, bericht_id)
+        return antwoord(200, bericht_id, persoon.termijn_historie)
 
     @router.get("/personen/{bsn}/doelgroep")
     async def get_doelgroep(bsn: str, request: Request) -> Response:
@@ -271,7 +326,10 @@ def create_app(simulator: DuoSimulator | None = None) -> FastAPI:
         indeling = (
             "Asielstatushouder" if persoon.asielmigrant else "Gezinsmigrant en overige migrant"
         )
-        return antwoord(200, bericht_id, {"indeling": indeling})
+        doelgroep = {"indeling": indeling}
+        if persoon.gedetailleerde_doelgroep is not None:
+            doelgroep["gedetailleerdeDoelgroep"] = persoon.gedetailleerde_doelgroep
+        return antwoord(200, bericht_id, doelgroep)
 
     async def put_afronding(onderdeel: str, bsn: str, request: Request) -> Response:
         pattern = f"/personen/{{bsn}}/{onderdeel}"

@@ -30,9 +30,23 @@ from services.intake.domainmodel import (
     VrijstellingReden,
     Werkervaring,
 )
-from services.intake.rules import Doelgroep, Gevolg, Leerroute, ToetsResultaat
+from services.intake.rules import (
+    Aanleiding,
+    AfwijzingReden,
+    ContactpersoonRol,
+    Doelgroep,
+    Gevolg,
+    Leerroute,
+    PipVerplichting,
+    RedenIntrekking,
+    TijdelijkeVrijstellingReden,
+    ToetsResultaat,
+    Verwijtbaarheid,
+    VoorstelStatus,
+)
 from shared.api import API_PREFIX, ApiModel, Behandelaar, ExpectedVersion, Gemeentecode, etag
 from shared.auth import Principal, Rol
+from shared.awb import Beslissing
 from shared.bsn import is_geldig_bsn
 from shared.domain import VERWIJDERD
 from shared.logboek import activiteiten, noteer_betrokkene, verwerking
@@ -56,11 +70,20 @@ VERWERKINGEN = activiteiten(
         "leg-persoonlijke-omstandigheden-vast": "Leg persoonlijke omstandigheden vast",
         "leg-leefgebied-vast": "Leg een leefgebied vast",
         "leg-hoofddoel-vast": "Leg het hoofddoel vast",
+        "registreer-participatieuren": "Leg participatie-uren tijdens de brede intake vast",
         "adviseer-leerroute": "Adviseer een leerroute",
         "geef-vve-informatie": "Leg vast dat de ouder is geïnformeerd over VVE",
         "rond-intake-af": "Rond de brede intake af",
         "registreer-niet-verschenen": "Leg vast dat de inburgeraar niet verscheen",
+        "handhaaf": "Boetevoorstel, zienswijze, boetebeschikking en bezwaar (art. 29 Wi2021)",
         "vergeet-persoon": "Vergeet de persoonsgegevens van een inburgeraar (sleutel vernietigen)",
+        "wijs-contactpersoon-toe": "Wijs de contactpersoon bij de gemeente of de aanbieder toe",
+        "trek-plicht-in": "Leg vast dat de inburgeringsplicht is ingetrokken (SS110)",
+        "registreer-overlijden": "Leg het overlijden van de inburgeraar vast (SS111)",
+        "verleen-tijdelijke-vrijstelling": "Leg een tijdelijke vrijstelling vast (SS109)",
+        "beeindig-tijdelijke-vrijstelling": "Leg het einde van een tijdelijke vrijstelling vast",
+        "wijzig-doelgroep": "Leg een wijziging van de doelgroep vast (SS124/SS125)",
+        "leg-vorige-gemeente-vast": "Leg vast uit welke gemeente de inburgeraar verhuisde",
     },
     leg_persoonlijke_omstandigheden_vast="art. 14 Wi2021; art. 9 lid 2 sub g AVG jo. "
     "art. 30 UAVG (gezondheid)",
@@ -114,9 +137,20 @@ class InburgeraarRegistratie(ApiModel):
     geboortedatum: dt.date
     adres: AdresIn | None = None
     datum_start_inburgeringsplicht: dt.date = Field(
-        description="Start van de inburgeringsplicht (DUO-melding); start de 10-weken-termijn"
+        description="Start van de inburgeringsplicht (DUO: begindatum)"
     )
-    vestigingsdatum: dt.date | None = Field(None, description="Vestiging in de gemeente")
+    datum_kennisgeving: dt.date = Field(
+        description="DUO's kennisgeving van de inburgeringsplicht "
+        "(datumKennisgevingInburgeringsplicht); de tien weken voor het PIP lopen vanaf deze "
+        "datum of vanaf de inschrijving in de BRP als die later is (art. 5.3 Besluit)"
+    )
+    vestigingsdatum: dt.date | None = Field(
+        None, description="Inschrijving in de BRP van de gemeente (vestiging)"
+    )
+    op_verzoek: bool = Field(
+        False,
+        description="Op eigen verzoek inburgeringsplichtig voor 18 jaar (16 of 17; art. 3 Wi2021)",
+    )
 
 
 class Zoekvraag(ApiModel):
@@ -207,6 +241,11 @@ class HoofddoelIn(ApiModel):
     toelichting: Tekst | None = None
 
 
+class ParticipatieurenIn(ApiModel):
+    uren: int = Field(gt=0, description="Uren participatie tijdens de brede intake")
+    peildatum: dt.date = Field(description="Gevolgd tot en met deze datum")
+
+
 class LeerrouteAdviesIn(ApiModel):
     leerroute: Leerroute
     motivatie: Tekst | None = Field(
@@ -222,6 +261,11 @@ class NietVerschenenIn(ApiModel):
     datum: dt.date = Field(description="Datum van de gemiste afspraak")
     nieuwe_uitnodiging: dt.date | None = Field(
         None, description="Datum van de nieuwe afspraak; verplicht de eerste keer"
+    )
+    voorgesteld_bedrag_euro: int | None = Field(
+        None,
+        description="Voorgestelde boete als er een boetevoorstel volgt (vanaf de tweede keer); "
+        "standaard het bedrag uit het gemeentelijk beleid",
     )
 
 
@@ -303,6 +347,61 @@ class BoeteOut(ApiModel):
     datum_niet_verschenen: dt.date
 
 
+class BekendmakingOut(ApiModel):
+    dagtekening: dt.date
+    verzonden_op: dt.date
+    bezwaartermijn_einde: dt.date = Field(description="Laatste dag om bezwaar te maken")
+
+
+class BezwaarOut(ApiModel):
+    ontvangen_op: dt.date
+    ter_post_op: dt.date | None
+    tijdig: bool
+    beslistermijn_einde: dt.date = Field(description="Laatste dag om op het bezwaar te beslissen")
+    beslissing: Beslissing | None
+    beslist_op: dt.date | None
+
+
+class BoetevoorstelOut(ApiModel):
+    volgnummer: int
+    aanleiding: Aanleiding
+    datum_overtreding: dt.date
+    pip_id: UUID | None
+    verplichting: PipVerplichting | None
+    voorgesteld_bedrag_euro: int
+    maximum_bedrag_euro: int
+    datum_voorstel: dt.date
+    zienswijze_verplicht: bool
+    status: VoorstelStatus
+    zienswijze_gevraagd_op: dt.date | None
+    reactie_uiterlijk: dt.date | None
+    zienswijze_ontvangen_op: dt.date | None
+    zienswijze_afgezien_op: dt.date | None
+    bedrag_euro: int | None
+    verwijtbaarheid: Verwijtbaarheid | None
+    boete: int | None
+    bekendmaking: BekendmakingOut | None
+    afgewezen_op: dt.date | None
+    afwijzing_reden: AfwijzingReden | None
+    bezwaren: list[BezwaarOut]
+    herroepen_op: dt.date | None
+
+
+class ContactpersoonIn(ApiModel):
+    naam: KorteTekst
+    medewerker_id: KorteTekst | None = Field(
+        None, description="Id van de medewerker (bij de gemeente: de klantregisseur)"
+    )
+    organisatie: KorteTekst | None = Field(
+        None, description="Verplicht bij de aanbieder: de taalaanbieder"
+    )
+    datum: dt.date
+
+
+class ContactpersoonOut(ContactpersoonIn):
+    rol: ContactpersoonRol
+
+
 class InburgeraarOut(ApiModel):
     id: UUID
     versie: int
@@ -313,7 +412,10 @@ class InburgeraarOut(ApiModel):
     geboortedatum: dt.date | None = Field(description="null once the person is forgotten")
     adres: AdresOut | None
     datum_start_inburgeringsplicht: dt.date
-    uiterste_datum_pip: dt.date = Field(description="Start inburgeringsplicht + 10 weken")
+    datum_kennisgeving: dt.date
+    uiterste_datum_pip: dt.date = Field(
+        description="Tien weken na de kennisgeving, of na de vestiging als die later is"
+    )
     vestigingsdatum: dt.date | None
     coa_profiel: COAProfielOut | None
     intakegesprekken: list[IntakegesprekOut]
@@ -327,6 +429,9 @@ class InburgeraarOut(ApiModel):
     kinderen_onder_4: bool
     niet_verschenen: list[NietVerschenenOut]
     boetes: list[BoeteOut]
+    boetevoorstellen: list[BoetevoorstelOut] = Field(
+        description="Boetevoorstellen en hun afloop: zienswijze, beschikking, bezwaar"
+    )
     afgerond: bool
     afrondingsdatum: dt.date | None
     vergeten_op: dt.date | None = Field(
@@ -335,6 +440,23 @@ class InburgeraarOut(ApiModel):
         f"fields then read '{VERWIJDERD}' or null",
     )
     ontbrekend: list[str] = Field(description="Verplichte onderdelen die nog ontbreken")
+    aanbevelingen: list[str] = Field(
+        description="Aanbevolen onderdelen zonder wettelijke eis voor de afronding (hoofddoel)"
+    )
+    participatieuren: int = Field(
+        description="Participatie-uren tijdens de brede intake (tellen voor de Z-route)"
+    )
+    beeindigd: str | None = Field(
+        None, description="Waarom het dossier hier sloot: ingetrokken, overleden, verhuisd"
+    )
+    beeindigd_op: dt.date | None = None
+    tijdelijk_vrijgesteld_sinds: dt.date | None = None
+    tijdelijke_vrijstelling_reden: TijdelijkeVrijstellingReden | None = None
+    vorige_gemeente: str | None = None
+    verhuisd_naar: str | None = None
+    contactpersonen: list[ContactpersoonOut] = Field(
+        default_factory=list, description="De contactpersoon bij de gemeente en bij de aanbieder"
+    )
 
 
 class ZoekresultaatOut(ApiModel):
@@ -401,6 +523,8 @@ def registreer_inburgeraar(
         datum_start_inburgeringsplicht=body.datum_start_inburgeringsplicht,
         vestigingsdatum=body.vestigingsdatum,
         gemeenten=principal.gemeenten,
+        datum_kennisgeving=body.datum_kennisgeving,
+        op_verzoek=body.op_verzoek,
     )
     response.headers["Location"] = f"{API_PREFIX}/inburgeraars/{state['id']}"
     return _out(response, state, principal)
@@ -635,6 +759,30 @@ def leg_hoofddoel_vast(
     return _out(response, state, principal)
 
 
+@router.post(
+    f"{BREDE_INTAKE}/participatieuren",
+    status_code=201,
+    summary="Leg participatie-uren tijdens de brede intake vast",
+    dependencies=[_verwerkt("registreer-participatieuren")],
+)
+def registreer_participatieuren(
+    inburgeraar_id: UUID,
+    body: ParticipatieurenIn,
+    principal: Behandelaar,
+    app: App,
+    response: Response,
+    versie: ExpectedVersion,
+) -> InburgeraarOut:
+    state = app.registreer_participatieuren(
+        inburgeraar_id,
+        body.uren,
+        body.peildatum,
+        gemeenten=principal.gemeenten,
+        verwachte_versie=versie,
+    )
+    return _out(response, state, principal)
+
+
 @router.put(
     f"{BREDE_INTAKE}/leerroute-advies",
     summary="Adviseer een leerroute",
@@ -720,6 +868,7 @@ def registreer_niet_verschenen(
         inburgeraar_id,
         body.datum,
         body.nieuwe_uitnodiging,
+        voorgesteld_bedrag_euro=body.voorgesteld_bedrag_euro,
         gemeenten=principal.gemeenten,
         verwachte_versie=versie,
     )
@@ -761,3 +910,452 @@ def vergeet_persoon(
         vergeten_op=state["vergeten_op"],
         versie=state["versie"],
     )
+
+
+# --- the whole life of the obligation ---
+
+
+class IntrekkingIn(ApiModel):
+    reden: RedenIntrekking
+    datum: dt.date = Field(description="Einde van de inburgeringsplicht")
+
+
+class OverlijdenIn(ApiModel):
+    datum: dt.date
+
+
+class TijdelijkeVrijstellingIn(ApiModel):
+    reden: TijdelijkeVrijstellingReden = Field(
+        description="DUO's code: INS (op verzoek, bewijs van inschrijving) of OPL (ambtshalve)"
+    )
+    datum: dt.date = Field(description="Begin van de tijdelijke vrijstelling")
+
+
+class EindeVrijstellingIn(ApiModel):
+    datum: dt.date = Field(description="Einde van de tijdelijke vrijstelling")
+
+
+class DoelgroepwijzigingIn(ApiModel):
+    doelgroep: Doelgroep
+    datum: dt.date
+
+
+class VorigeGemeenteIn(ApiModel):
+    vorige_gemeente: Gemeentecode
+    datum: dt.date = Field(description="Vestiging in deze gemeente")
+
+
+LEVEN = "/inburgeraars/{inburgeraar_id}"
+
+
+@router.post(
+    f"{LEVEN}/intrekking",
+    status_code=status.HTTP_201_CREATED,
+    summary="De inburgeringsplicht is ingetrokken (naturalisatie, AOW-leeftijd, vertrek)",
+    dependencies=[_verwerkt("trek-plicht-in")],
+)
+def trek_plicht_in(
+    inburgeraar_id: UUID,
+    body: IntrekkingIn,
+    principal: Behandelaar,
+    app: App,
+    response: Response,
+    versie: ExpectedVersion,
+) -> InburgeraarOut:
+    state = app.trek_plicht_in(
+        inburgeraar_id,
+        body.reden,
+        body.datum,
+        gemeenten=principal.gemeenten,
+        verwachte_versie=versie,
+    )
+    return _out(response, state, principal)
+
+
+@router.post(
+    f"{LEVEN}/overlijden",
+    status_code=status.HTTP_201_CREATED,
+    summary="De inburgeraar is overleden",
+    dependencies=[_verwerkt("registreer-overlijden")],
+)
+def registreer_overlijden(
+    inburgeraar_id: UUID,
+    body: OverlijdenIn,
+    principal: Behandelaar,
+    app: App,
+    response: Response,
+    versie: ExpectedVersion,
+) -> InburgeraarOut:
+    state = app.registreer_overlijden(
+        inburgeraar_id, body.datum, gemeenten=principal.gemeenten, verwachte_versie=versie
+    )
+    return _out(response, state, principal)
+
+
+@router.post(
+    f"{LEVEN}/tijdelijke-vrijstelling",
+    status_code=status.HTTP_201_CREATED,
+    summary="Een tijdelijke vrijstelling: de plicht en haar klokken pauzeren",
+    dependencies=[_verwerkt("verleen-tijdelijke-vrijstelling")],
+)
+def verleen_tijdelijke_vrijstelling(
+    inburgeraar_id: UUID,
+    body: TijdelijkeVrijstellingIn,
+    principal: Behandelaar,
+    app: App,
+    response: Response,
+    versie: ExpectedVersion,
+) -> InburgeraarOut:
+    state = app.verleen_tijdelijke_vrijstelling(
+        inburgeraar_id,
+        body.reden,
+        body.datum,
+        gemeenten=principal.gemeenten,
+        verwachte_versie=versie,
+    )
+    return _out(response, state, principal)
+
+
+@router.post(
+    f"{LEVEN}/tijdelijke-vrijstelling/einde",
+    status_code=status.HTTP_201_CREATED,
+    summary="Einde van de tijdelijke vrijstelling: de plicht loopt weer",
+    dependencies=[_verwerkt("beeindig-tijdelijke-vrijstelling")],
+)
+def beeindig_tijdelijke_vrijstelling(
+    inburgeraar_id: UUID,
+    body: EindeVrijstellingIn,
+    principal: Behandelaar,
+    app: App,
+    response: Response,
+    versie: ExpectedVersion,
+) -> InburgeraarOut:
+    state = app.beeindig_tijdelijke_vrijstelling(
+        inburgeraar_id, body.datum, gemeenten=principal.gemeenten, verwachte_versie=versie
+    )
+    return _out(response, state, principal)
+
+
+@router.post(
+    f"{LEVEN}/doelgroepwijziging",
+    status_code=status.HTTP_201_CREATED,
+    summary="De doelgroep is gewijzigd (DUO SS124/SS125)",
+    dependencies=[_verwerkt("wijzig-doelgroep")],
+)
+def wijzig_doelgroep(
+    inburgeraar_id: UUID,
+    body: DoelgroepwijzigingIn,
+    principal: Behandelaar,
+    app: App,
+    response: Response,
+    versie: ExpectedVersion,
+) -> InburgeraarOut:
+    state = app.wijzig_doelgroep(
+        inburgeraar_id,
+        body.doelgroep,
+        body.datum,
+        gemeenten=principal.gemeenten,
+        verwachte_versie=versie,
+    )
+    return _out(response, state, principal)
+
+
+@router.put(
+    f"{LEVEN}/vorige-gemeente",
+    summary="De inburgeraar verhuisde uit een andere gemeente (die sluit haar dossier)",
+    dependencies=[_verwerkt("leg-vorige-gemeente-vast")],
+)
+def leg_vorige_gemeente_vast(
+    inburgeraar_id: UUID,
+    body: VorigeGemeenteIn,
+    principal: Behandelaar,
+    app: App,
+    response: Response,
+    versie: ExpectedVersion,
+) -> InburgeraarOut:
+    state = app.leg_vorige_gemeente_vast(
+        inburgeraar_id,
+        body.vorige_gemeente,
+        body.datum,
+        gemeenten=principal.gemeenten,
+        verwachte_versie=versie,
+    )
+    return _out(response, state, principal)
+
+
+@router.put(
+    "/inburgeraars/{inburgeraar_id}/contactpersonen/{rol}",
+    summary="Wijs de contactpersoon bij de gemeente of de aanbieder toe (vervangt de vorige)",
+    dependencies=[_verwerkt("wijs-contactpersoon-toe")],
+)
+def wijs_contactpersoon_toe(
+    inburgeraar_id: UUID,
+    rol: ContactpersoonRol,
+    body: ContactpersoonIn,
+    principal: Behandelaar,
+    app: App,
+    response: Response,
+    versie: ExpectedVersion,
+) -> InburgeraarOut:
+    state = app.wijs_contactpersoon_toe(
+        inburgeraar_id,
+        rol=rol,
+        gemeenten=principal.gemeenten,
+        verwachte_versie=versie,
+        **body.model_dump(),
+    )
+    return _out(response, state, principal)
+
+
+# --- Fines: proposal, zienswijze, beschikking, bezwaar (art. 29 Wi2021; titel 5.4 Awb) -------
+
+BOETEVOORSTEL = "/inburgeraars/{inburgeraar_id}/boetevoorstellen/{volgnummer}"
+Bedrag = Annotated[int, Field(ge=1, le=100_000, description="Bedrag in hele euro's")]
+
+
+class PipVerplichtingNietNagekomenIn(ApiModel):
+    pip_id: UUID = Field(description="Het PIP waarin de verplichting staat")
+    verplichting: PipVerplichting
+    datum: dt.date = Field(description="Datum van de overtreding")
+    voorgesteld_bedrag_euro: Bedrag
+
+
+class ZienswijzeVerzoekIn(ApiModel):
+    datum: dt.date
+    reactie_uiterlijk: dt.date = Field(description="Tot en met deze dag kan de zienswijze komen")
+
+
+class ZienswijzeIn(ApiModel):
+    datum: dt.date
+    samenvatting: Tekst
+
+
+class ZienswijzeAfgezienIn(ApiModel):
+    datum: dt.date
+    uitdrukkelijk: bool = Field(
+        False, description="De inburgeraar zag er uitdrukkelijk van af (anders: termijn voorbij)"
+    )
+
+
+class BoetebeschikkingIn(ApiModel):
+    bedrag_euro: Bedrag
+    verwijtbaarheid: Verwijtbaarheid
+    dagtekening: dt.date
+    verzenddatum: dt.date = Field(description="Bekendmaking; de bezwaartermijn begint de dag erna")
+
+
+class AfwijzingIn(ApiModel):
+    datum: dt.date
+    reden: AfwijzingReden
+    toelichting: Tekst | None = None
+
+
+class BezwaarIn(ApiModel):
+    ontvangen_op: dt.date
+    ter_post_op: dt.date | None = Field(None, description="Poststempel (art. 6:9 lid 2 Awb)")
+    verschoonbaar_toelichting: Tekst | None = Field(
+        None, description="Waarom een te laat bezwaar verschoonbaar is (art. 6:11 Awb)"
+    )
+
+
+class BeslissingOpBezwaarIn(ApiModel):
+    datum: dt.date
+    beslissing: Beslissing
+
+
+@router.post(
+    "/inburgeraars/{inburgeraar_id}/pip-verplichting-niet-nagekomen",
+    status_code=status.HTTP_201_CREATED,
+    summary="Leg vast dat een verplichting uit het PIP niet is nagekomen (boetevoorstel)",
+    dependencies=[_verwerkt("handhaaf")],
+)
+def registreer_pip_verplichting_niet_nagekomen(
+    inburgeraar_id: UUID,
+    body: PipVerplichtingNietNagekomenIn,
+    principal: Behandelaar,
+    app: App,
+    response: Response,
+    versie: ExpectedVersion,
+) -> InburgeraarOut:
+    state = app.registreer_pip_verplichting_niet_nagekomen(
+        inburgeraar_id,
+        **body.model_dump(),
+        gemeenten=principal.gemeenten,
+        verwachte_versie=versie,
+    )
+    return _out(response, state, principal)
+
+
+@router.post(
+    f"{BOETEVOORSTEL}/zienswijzeverzoek",
+    status_code=status.HTTP_201_CREATED,
+    summary="Vraag de inburgeraar om een zienswijze (art. 5:53 Awb)",
+    dependencies=[_verwerkt("handhaaf")],
+)
+def vraag_zienswijze(
+    inburgeraar_id: UUID,
+    volgnummer: int,
+    body: ZienswijzeVerzoekIn,
+    principal: Behandelaar,
+    app: App,
+    response: Response,
+    versie: ExpectedVersion,
+) -> InburgeraarOut:
+    state = app.vraag_zienswijze(
+        inburgeraar_id,
+        volgnummer,
+        **body.model_dump(),
+        gemeenten=principal.gemeenten,
+        verwachte_versie=versie,
+    )
+    return _out(response, state, principal)
+
+
+@router.post(
+    f"{BOETEVOORSTEL}/zienswijze",
+    status_code=status.HTTP_201_CREATED,
+    summary="Leg de zienswijze van de inburgeraar vast",
+    dependencies=[_verwerkt("handhaaf")],
+)
+def ontvang_zienswijze(
+    inburgeraar_id: UUID,
+    volgnummer: int,
+    body: ZienswijzeIn,
+    principal: Behandelaar,
+    app: App,
+    response: Response,
+    versie: ExpectedVersion,
+) -> InburgeraarOut:
+    state = app.ontvang_zienswijze(
+        inburgeraar_id,
+        volgnummer,
+        **body.model_dump(),
+        gemeenten=principal.gemeenten,
+        verwachte_versie=versie,
+    )
+    return _out(response, state, principal)
+
+
+@router.post(
+    f"{BOETEVOORSTEL}/zienswijze-afgezien",
+    status_code=status.HTTP_201_CREATED,
+    summary="Leg vast dat de inburgeraar geen zienswijze gaf",
+    dependencies=[_verwerkt("handhaaf")],
+)
+def zie_af_van_zienswijze(
+    inburgeraar_id: UUID,
+    volgnummer: int,
+    body: ZienswijzeAfgezienIn,
+    principal: Behandelaar,
+    app: App,
+    response: Response,
+    versie: ExpectedVersion,
+) -> InburgeraarOut:
+    state = app.zie_af_van_zienswijze(
+        inburgeraar_id,
+        volgnummer,
+        **body.model_dump(),
+        gemeenten=principal.gemeenten,
+        verwachte_versie=versie,
+    )
+    return _out(response, state, principal)
+
+
+@router.post(
+    f"{BOETEVOORSTEL}/beschikking",
+    status_code=status.HTTP_201_CREATED,
+    summary="Leg de boete op: de boetebeschikking (na zienswijze en oordeel verwijtbaarheid)",
+    dependencies=[_verwerkt("handhaaf")],
+)
+def leg_boete_op(
+    inburgeraar_id: UUID,
+    volgnummer: int,
+    body: BoetebeschikkingIn,
+    principal: Behandelaar,
+    app: App,
+    response: Response,
+    versie: ExpectedVersion,
+) -> InburgeraarOut:
+    state = app.leg_boete_op(
+        inburgeraar_id,
+        volgnummer,
+        **body.model_dump(),
+        gemeenten=principal.gemeenten,
+        verwachte_versie=versie,
+    )
+    return _out(response, state, principal)
+
+
+@router.post(
+    f"{BOETEVOORSTEL}/afwijzing",
+    status_code=status.HTTP_201_CREATED,
+    summary="Wijs het boetevoorstel af (niet verwijtbaar, art. 5:41 Awb)",
+    dependencies=[_verwerkt("handhaaf")],
+)
+def wijs_boetevoorstel_af(
+    inburgeraar_id: UUID,
+    volgnummer: int,
+    body: AfwijzingIn,
+    principal: Behandelaar,
+    app: App,
+    response: Response,
+    versie: ExpectedVersion,
+) -> InburgeraarOut:
+    state = app.wijs_boetevoorstel_af(
+        inburgeraar_id,
+        volgnummer,
+        **body.model_dump(),
+        gemeenten=principal.gemeenten,
+        verwachte_versie=versie,
+    )
+    return _out(response, state, principal)
+
+
+@router.post(
+    f"{BOETEVOORSTEL}/bezwaar",
+    status_code=status.HTTP_201_CREATED,
+    summary="Leg een bezwaar tegen de boete vast (binnen zes weken na verzending)",
+    dependencies=[_verwerkt("handhaaf")],
+)
+def dien_bezwaar_in(
+    inburgeraar_id: UUID,
+    volgnummer: int,
+    body: BezwaarIn,
+    principal: Behandelaar,
+    app: App,
+    response: Response,
+    versie: ExpectedVersion,
+) -> InburgeraarOut:
+    state = app.dien_bezwaar_in(
+        inburgeraar_id,
+        volgnummer,
+        **body.model_dump(),
+        gemeenten=principal.gemeenten,
+        verwachte_versie=versie,
+    )
+    return _out(response, state, principal)
+
+
+@router.post(
+    f"{BOETEVOORSTEL}/bezwaar/beslissing",
+    status_code=status.HTTP_201_CREATED,
+    summary="Beslis op het bezwaar; gegrond herroept de boete",
+    dependencies=[_verwerkt("handhaaf")],
+)
+def beslis_op_bezwaar(
+    inburgeraar_id: UUID,
+    volgnummer: int,
+    body: BeslissingOpBezwaarIn,
+    principal: Behandelaar,
+    app: App,
+    response: Response,
+    versie: ExpectedVersion,
+) -> InburgeraarOut:
+    state = app.beslis_op_bezwaar(
+        inburgeraar_id,
+        volgnummer,
+        **body.model_dump(),
+        gemeenten=principal.gemeenten,
+        verwachte_versie=versie,
+    )
+    return _out(response, state, principal)

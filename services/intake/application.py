@@ -25,14 +25,21 @@ from services.intake.domainmodel import (
     PersoonlijkeOmstandigheden,
 )
 from services.intake.rules import (
+    AfwijzingReden,
+    ContactpersoonRol,
     Doelgroep,
     Gevolg,
+    PipVerplichting,
+    RedenIntrekking,
+    TijdelijkeVrijstellingReden,
+    Verwijtbaarheid,
     check_bsn,
     check_gemeentecode,
     check_niet_al_geregistreerd,
     check_niet_vergeten,
 )
 from shared.application import GemeenteApplication
+from shared.awb import Beslissing
 from shared.domain import VERWIJDERD, GeenToegang, today
 
 
@@ -71,6 +78,8 @@ class IntakeApplication(GemeenteApplication):
         datum_start_inburgeringsplicht: dt.date,
         vestigingsdatum: dt.date | None,
         gemeenten: Collection[str],
+        datum_kennisgeving: dt.date | None = None,
+        op_verzoek: bool = False,
     ) -> dict[str, Any]:
         check_gemeentecode(gemeente)
         self._check_toegang(gemeente, gemeenten)
@@ -85,6 +94,8 @@ class IntakeApplication(GemeenteApplication):
             adres=adres,
             datum_start_inburgeringsplicht=datum_start_inburgeringsplicht,
             vestigingsdatum=vestigingsdatum,
+            datum_kennisgeving=datum_kennisgeving,
+            op_verzoek=op_verzoek,
         )
         verwijzing = BsnVerwijzing(
             id=self._verwijzing_id(gemeente, bsn), gemeente=gemeente, inburgeraar_id=inburgeraar.id
@@ -103,6 +114,19 @@ class IntakeApplication(GemeenteApplication):
     ) -> dict[str, Any]:
         inburgeraar = self._laad(inburgeraar_id, gemeenten, verwachte_versie)
         inburgeraar.leg_vestigingsdatum_vast(vestigingsdatum)
+        return self._bewaar(inburgeraar)
+
+    def ontvang_kennisgeving(
+        self,
+        inburgeraar_id: UUID,
+        datum_kennisgeving: dt.date,
+        *,
+        gemeenten: Collection[str],
+        verwachte_versie: int | None = None,
+    ) -> dict[str, Any]:
+        """DUO's kennisgeving again (SS139): a later one restarts the ten weeks."""
+        inburgeraar = self._laad(inburgeraar_id, gemeenten, verwachte_versie)
+        inburgeraar.ontvang_kennisgeving(datum_kennisgeving)
         return self._bewaar(inburgeraar)
 
     def ontvang_coa_profiel(
@@ -190,6 +214,19 @@ class IntakeApplication(GemeenteApplication):
         inburgeraar.leg_hoofddoel_vast(keuze)
         return self._bewaar(inburgeraar)
 
+    def registreer_participatieuren(
+        self,
+        inburgeraar_id: UUID,
+        uren: int,
+        peildatum: dt.date,
+        *,
+        gemeenten: Collection[str],
+        verwachte_versie: int | None = None,
+    ) -> dict[str, Any]:
+        inburgeraar = self._laad(inburgeraar_id, gemeenten, verwachte_versie)
+        inburgeraar.registreer_participatieuren(uren, peildatum)
+        return self._bewaar(inburgeraar)
+
     def adviseer_leerroute(
         self,
         inburgeraar_id: UUID,
@@ -220,12 +257,152 @@ class IntakeApplication(GemeenteApplication):
         datum: dt.date,
         nieuwe_uitnodiging: dt.date | None,
         *,
+        voorgesteld_bedrag_euro: int | None = None,
         gemeenten: Collection[str],
         verwachte_versie: int | None = None,
     ) -> tuple[Gevolg, dict[str, Any]]:
         inburgeraar = self._laad(inburgeraar_id, gemeenten, verwachte_versie)
-        gevolg = inburgeraar.registreer_niet_verschenen(datum, nieuwe_uitnodiging)
+        gevolg = inburgeraar.registreer_niet_verschenen(
+            datum, nieuwe_uitnodiging, voorgesteld_bedrag_euro
+        )
         return gevolg, self._bewaar(inburgeraar)
+
+    # --- fines: proposal, zienswijze, beschikking, bezwaar (art. 29 Wi2021; Awb) ---
+
+    def registreer_pip_verplichting_niet_nagekomen(
+        self,
+        inburgeraar_id: UUID,
+        *,
+        pip_id: UUID | None,
+        verplichting: PipVerplichting,
+        datum: dt.date,
+        voorgesteld_bedrag_euro: int,
+        gemeenten: Collection[str],
+        verwachte_versie: int | None = None,
+    ) -> dict[str, Any]:
+        inburgeraar = self._laad(inburgeraar_id, gemeenten, verwachte_versie)
+        inburgeraar.registreer_pip_verplichting_niet_nagekomen(
+            pip_id=pip_id,
+            verplichting=verplichting,
+            datum=datum,
+            voorgesteld_bedrag_euro=voorgesteld_bedrag_euro,
+        )
+        return self._bewaar(inburgeraar)
+
+    def vraag_zienswijze(
+        self,
+        inburgeraar_id: UUID,
+        volgnummer: int,
+        *,
+        datum: dt.date,
+        reactie_uiterlijk: dt.date,
+        gemeenten: Collection[str],
+        verwachte_versie: int | None = None,
+    ) -> dict[str, Any]:
+        inburgeraar = self._laad(inburgeraar_id, gemeenten, verwachte_versie)
+        inburgeraar.vraag_zienswijze(volgnummer, datum, reactie_uiterlijk)
+        return self._bewaar(inburgeraar)
+
+    def ontvang_zienswijze(
+        self,
+        inburgeraar_id: UUID,
+        volgnummer: int,
+        *,
+        datum: dt.date,
+        samenvatting: str,
+        gemeenten: Collection[str],
+        verwachte_versie: int | None = None,
+    ) -> dict[str, Any]:
+        inburgeraar = self._laad(inburgeraar_id, gemeenten, verwachte_versie)
+        inburgeraar.ontvang_zienswijze(volgnummer, datum, samenvatting)
+        return self._bewaar(inburgeraar)
+
+    def zie_af_van_zienswijze(
+        self,
+        inburgeraar_id: UUID,
+        volgnummer: int,
+        *,
+        datum: dt.date,
+        uitdrukkelijk: bool,
+        gemeenten: Collection[str],
+        verwachte_versie: int | None = None,
+    ) -> dict[str, Any]:
+        inburgeraar = self._laad(inburgeraar_id, gemeenten, verwachte_versie)
+        inburgeraar.zie_af_van_zienswijze(volgnummer, datum, uitdrukkelijk)
+        return self._bewaar(inburgeraar)
+
+    def leg_boete_op(
+        self,
+        inburgeraar_id: UUID,
+        volgnummer: int,
+        *,
+        bedrag_euro: int,
+        verwijtbaarheid: Verwijtbaarheid,
+        dagtekening: dt.date,
+        verzenddatum: dt.date,
+        gemeenten: Collection[str],
+        verwachte_versie: int | None = None,
+    ) -> dict[str, Any]:
+        inburgeraar = self._laad(inburgeraar_id, gemeenten, verwachte_versie)
+        inburgeraar.leg_boete_op(
+            volgnummer,
+            bedrag_euro=bedrag_euro,
+            verwijtbaarheid=verwijtbaarheid,
+            dagtekening=dagtekening,
+            verzenddatum=verzenddatum,
+        )
+        return self._bewaar(inburgeraar)
+
+    def wijs_boetevoorstel_af(
+        self,
+        inburgeraar_id: UUID,
+        volgnummer: int,
+        *,
+        datum: dt.date,
+        reden: AfwijzingReden,
+        toelichting: str | None,
+        gemeenten: Collection[str],
+        verwachte_versie: int | None = None,
+    ) -> dict[str, Any]:
+        inburgeraar = self._laad(inburgeraar_id, gemeenten, verwachte_versie)
+        inburgeraar.wijs_boetevoorstel_af(
+            volgnummer, datum=datum, reden=reden, toelichting=toelichting
+        )
+        return self._bewaar(inburgeraar)
+
+    def dien_bezwaar_in(
+        self,
+        inburgeraar_id: UUID,
+        volgnummer: int,
+        *,
+        ontvangen_op: dt.date,
+        ter_post_op: dt.date | None,
+        verschoonbaar_toelichting: str | None,
+        gemeenten: Collection[str],
+        verwachte_versie: int | None = None,
+    ) -> dict[str, Any]:
+        inburgeraar = self._laad(inburgeraar_id, gemeenten, verwachte_versie)
+        inburgeraar.dien_bezwaar_in(
+            volgnummer,
+            ontvangen_op=ontvangen_op,
+            ter_post_op=ter_post_op,
+            verschoonbaar_toelichting=verschoonbaar_toelichting,
+        )
+        return self._bewaar(inburgeraar)
+
+    def beslis_op_bezwaar(
+        self,
+        inburgeraar_id: UUID,
+        volgnummer: int,
+        *,
+        datum: dt.date,
+        beslissing: Beslissing,
+        gemeenten: Collection[str],
+        verwachte_versie: int | None = None,
+    ) -> dict[str, Any]:
+        inburgeraar = self._laad(inburgeraar_id, gemeenten, verwachte_versie)
+        inburgeraar.beslis_op_bezwaar(volgnummer, datum=datum, beslissing=beslissing)
+        return self._bewaar(inburgeraar)
 
     def rond_intake_af(
         self,
@@ -237,6 +414,123 @@ class IntakeApplication(GemeenteApplication):
     ) -> dict[str, Any]:
         inburgeraar = self._laad(inburgeraar_id, gemeenten, verwachte_versie)
         inburgeraar.rond_af(afrondingsdatum)
+        return self._bewaar(inburgeraar)
+
+    # --- the whole life: the obligation ends, pauses, changes doelgroep, moves ---
+
+    def trek_plicht_in(
+        self,
+        inburgeraar_id: UUID,
+        reden: RedenIntrekking,
+        datum: dt.date,
+        *,
+        gemeenten: Collection[str],
+        verwachte_versie: int | None = None,
+    ) -> dict[str, Any]:
+        inburgeraar = self._laad(inburgeraar_id, gemeenten, verwachte_versie)
+        inburgeraar.trek_plicht_in(reden, datum)
+        return self._bewaar(inburgeraar)
+
+    def registreer_overlijden(
+        self,
+        inburgeraar_id: UUID,
+        datum: dt.date,
+        *,
+        gemeenten: Collection[str],
+        verwachte_versie: int | None = None,
+    ) -> dict[str, Any]:
+        inburgeraar = self._laad(inburgeraar_id, gemeenten, verwachte_versie)
+        inburgeraar.registreer_overlijden(datum)
+        return self._bewaar(inburgeraar)
+
+    def verleen_tijdelijke_vrijstelling(
+        self,
+        inburgeraar_id: UUID,
+        reden: TijdelijkeVrijstellingReden,
+        datum: dt.date,
+        *,
+        gemeenten: Collection[str],
+        verwachte_versie: int | None = None,
+    ) -> dict[str, Any]:
+        inburgeraar = self._laad(inburgeraar_id, gemeenten, verwachte_versie)
+        inburgeraar.verleen_tijdelijke_vrijstelling(reden, datum)
+        return self._bewaar(inburgeraar)
+
+    def beeindig_tijdelijke_vrijstelling(
+        self,
+        inburgeraar_id: UUID,
+        datum: dt.date,
+        *,
+        gemeenten: Collection[str],
+        verwachte_versie: int | None = None,
+    ) -> dict[str, Any]:
+        inburgeraar = self._laad(inburgeraar_id, gemeenten, verwachte_versie)
+        inburgeraar.beeindig_tijdelijke_vrijstelling(datum)
+        return self._bewaar(inburgeraar)
+
+    def wijzig_doelgroep(
+        self,
+        inburgeraar_id: UUID,
+        naar: Doelgroep,
+        datum: dt.date,
+        *,
+        gemeenten: Collection[str],
+        verwachte_versie: int | None = None,
+    ) -> dict[str, Any]:
+        inburgeraar = self._laad(inburgeraar_id, gemeenten, verwachte_versie)
+        inburgeraar.wijzig_doelgroep(naar, datum)
+        return self._bewaar(inburgeraar)
+
+    def leg_vorige_gemeente_vast(
+        self,
+        inburgeraar_id: UUID,
+        vorige_gemeente: str,
+        datum: dt.date,
+        *,
+        gemeenten: Collection[str],
+        verwachte_versie: int | None = None,
+    ) -> dict[str, Any]:
+        """The person moved here: the previous gemeente's own policy closes its file."""
+        inburgeraar = self._laad(inburgeraar_id, gemeenten, verwachte_versie)
+        inburgeraar.leg_vorige_gemeente_vast(vorige_gemeente, datum)
+        return self._bewaar(inburgeraar)
+
+    def verwerk_vertrek(
+        self,
+        *,
+        gemeente: str,
+        bsn: str,
+        naar_gemeente: str,
+        nieuw_inburgeraar_id: UUID,
+        datum: dt.date,
+    ) -> dict[str, Any] | None:
+        """For the previous gemeente's policy only, acting for `gemeente` alone: its file of
+        the person (found by BSN in its own index) closes with InburgeraarVerhuisd. None when
+        this gemeente does not know the person (or already closed the file)."""
+        verwijzing = self._verwijzing(gemeente, bsn)
+        if verwijzing is None or verwijzing.vervallen:
+            return None
+        inburgeraar = self.get_voor(Inburgeraar, verwijzing.inburgeraar_id, [gemeente])
+        if inburgeraar.beeindigd is not None:
+            return None
+        inburgeraar.verhuis(naar_gemeente, nieuw_inburgeraar_id, datum)
+        return self._bewaar(inburgeraar)
+
+    def wijs_contactpersoon_toe(
+        self,
+        inburgeraar_id: UUID,
+        *,
+        rol: ContactpersoonRol,
+        naam: str,
+        medewerker_id: str | None,
+        organisatie: str | None,
+        datum: dt.date,
+        gemeenten: Collection[str],
+        verwachte_versie: int | None = None,
+    ) -> dict[str, Any]:
+        """The contact person of a role, from the registration on; a new one replaces it."""
+        inburgeraar = self._laad(inburgeraar_id, gemeenten, verwachte_versie)
+        inburgeraar.wijs_contactpersoon_toe(rol, naam, medewerker_id, organisatie, datum)
         return self._bewaar(inburgeraar)
 
     # --- queries ---
@@ -312,6 +606,7 @@ def beschrijf(inburgeraar: Inburgeraar, peildatum: dt.date | None = None) -> dic
         "geboortedatum": inburgeraar.geboortedatum,
         "adres": _plat(inburgeraar.adres),
         "datum_start_inburgeringsplicht": inburgeraar.datum_start_inburgeringsplicht,
+        "datum_kennisgeving": inburgeraar.datum_kennisgeving,
         "uiterste_datum_pip": inburgeraar.uiterste_datum_pip,
         "vestigingsdatum": inburgeraar.vestigingsdatum,
         "coa_profiel": _plat(inburgeraar.coa_profiel),
@@ -326,10 +621,20 @@ def beschrijf(inburgeraar: Inburgeraar, peildatum: dt.date | None = None) -> dic
         "kinderen_onder_4": inburgeraar.heeft_kinderen_onder_4(peildatum),
         "niet_verschenen": [asdict(n) for n in inburgeraar.niet_verschenen],
         "boetes": [asdict(b) for b in inburgeraar.boetes],
+        "boetevoorstellen": [asdict(v) for v in inburgeraar.boetevoorstellen],
         "afgerond": inburgeraar.afgerond,
         "afrondingsdatum": inburgeraar.afrondingsdatum,
         "vergeten_op": inburgeraar.vergeten_op,
         "ontbrekend": [o.value for o in inburgeraar.ontbrekende_onderdelen(peildatum)],
+        "aanbevelingen": [o.value for o in inburgeraar.aanbevelingen()],
+        "participatieuren": inburgeraar.participatieuren,
+        "beeindigd": inburgeraar.beeindigd,
+        "beeindigd_op": inburgeraar.beeindigd_op,
+        "tijdelijk_vrijgesteld_sinds": inburgeraar.gepauzeerd_sinds,
+        "tijdelijke_vrijstelling_reden": inburgeraar.tijdelijke_vrijstelling_reden,
+        "vorige_gemeente": inburgeraar.vorige_gemeente,
+        "verhuisd_naar": inburgeraar.verhuisd_naar,
+        "contactpersonen": [asdict(c) for c in inburgeraar.contactpersonen.values()],
     }
 
 

@@ -24,7 +24,7 @@ from fastapi import FastAPI
 from services.intake.api import router
 from services.intake.application import IntakeApplication
 from services.intake.config import IntakeSettings
-from services.intake.consumers import IntakeDuoPolicy
+from services.intake.consumers import IntakeDuoPolicy, IntakeVerhuizingPolicy
 from shared.api import create_api
 from shared.config import PlatformSettings
 from shared.consumer import Consumer, DeadLetters
@@ -91,7 +91,16 @@ def build_consumers(
     return [
         choreography_consumer(
             settings, application, IntakeDuoPolicy(application), DUO, duo, dead_letters
-        )
+        ),
+        # Its own log: a move recorded in the new gemeente closes the previous one's file.
+        choreography_consumer(
+            settings,
+            application,
+            IntakeVerhuizingPolicy(application),
+            SERVICE,
+            application,
+            dead_letters,
+        ),
     ]
 
 

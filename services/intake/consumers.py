@@ -13,9 +13,15 @@ from typing import Any
 from uuid import UUID
 
 from contracts import duo as duo_contract
+from contracts import intake as intake_contract
 from services.intake.application import IntakeApplication
 from services.intake.domainmodel import Leerbaarheidstoets, Toetsuitslag
-from services.intake.rules import AlGeregistreerd, Doelgroep, ToetsResultaat
+from services.intake.rules import (
+    AlGeregistreerd,
+    Doelgroep,
+    KennisgevingNietNieuwer,
+    ToetsResultaat,
+)
 from shared.berichten import OnleesbaarBericht, vereist
 
 log = logging.getLogger(__name__)
@@ -28,11 +34,28 @@ TOETSRESULTAAT_VAN_DUO = {
 }
 
 # DUO's Doelgroepindeling (Inburgeringsplicht API) -> intake's doelgroep. DUO joins gezins-
-# and overige migranten in one value; the law treats them alike (art. 2 Wi2021 groups).
+# and overige migranten in one value; its GedetailleerdeDoelgroep tells them apart.
 DOELGROEP_VAN_DUO = {
     "Asielstatushouder": Doelgroep.ASIELSTATUSHOUDER,
     "Gezinsmigrant en overige migrant": Doelgroep.GEZINSMIGRANT,
 }
+# DUO's GedetailleerdeDoelgroep -> intake's doelgroep, for the indeling "Gezinsmigrant en
+# overige migrant" (the indeling Asielstatushouder always stands as DUO gives it).
+GEDETAILLEERDE_DOELGROEP_VAN_DUO = {
+    "Gezinshereniger": Doelgroep.GEZINSMIGRANT,
+    "Gezinshereniger met Asielstatushouder": Doelgroep.GEZINSMIGRANT,
+    "Gezinsvormer": Doelgroep.GEZINSMIGRANT,
+    "Gezinsvormer met Asielstatushouder": Doelgroep.GEZINSMIGRANT,
+    "Geestelijk bedienaar": Doelgroep.OVERIGE_MIGRANT,
+    "Overig": Doelgroep.OVERIGE_MIGRANT,
+}
+
+
+def doelgroep_van_duo(indeling: str, gedetailleerd: str | None) -> Doelgroep:
+    doelgroep = DOELGROEP_VAN_DUO[indeling]
+    if doelgroep is Doelgroep.GEZINSMIGRANT and gedetailleerd is not None:
+        return GEDETAILLEERDE_DOELGROEP_VAN_DUO.get(gedetailleerd, doelgroep)
+    return doelgroep
 
 
 class IntakeDuoPolicy:
@@ -42,6 +65,7 @@ class IntakeDuoPolicy:
     def handles(self, ce_type: str) -> bool:
         return ce_type in (
             duo_contract.INBURGERINGSPLICHT_ONTVANGEN,
+            duo_contract.INBURGERINGSPLICHT_ONTVANGEN_V1,
             duo_contract.LEERBAARHEIDSTOETSRESULTAAT_ONTVANGEN,
         )
 
@@ -81,9 +105,10 @@ class IntakeDuoPolicy:
         )
         data, gemeente = cloudevent["data"], cloudevent["gemeente"]
         try:
-            doelgroep = DOELGROEP_VAN_DUO[data["doelgroep"]]
+            doelgroep = doelgroep_van_duo(data["doelgroep"], data.get("gedetailleerdeDoelgroep"))
             geboortedatum = dt.date.fromisoformat(data["geboortedatum"])
             start = dt.date.fromisoformat(data["datumStartInburgeringsplicht"])
+            kennisgeving = _datum(data.get("datumKennisgeving"))
         except (KeyError, ValueError) as e:
             raise OnleesbaarBericht(f"{cloudevent['type']} {cloudevent['id']}: {e!r}") from e
         try:
@@ -98,9 +123,61 @@ class IntakeDuoPolicy:
                 datum_start_inburgeringsplicht=start,
                 vestigingsdatum=None,
                 gemeenten=[gemeente],
+                datum_kennisgeving=kennisgeving,
             )
         except AlGeregistreerd as e:
-            # DUO tells again (SS101 then SS139, or a resend): the person is registered once.
-            log.info(
-                "Inburgeraar %s already registered; DUO's notice changes nothing", e.bestaand_id
+            # DUO tells again (SS101 then SS139, or a resend): the person is registered once;
+            # a later kennisgeving (SS139 on leaving the COA) restarts the ten weeks.
+            self._kennisgeving(e.bestaand_id, kennisgeving, gemeente)
+
+    def _kennisgeving(
+        self, inburgeraar_id: UUID, kennisgeving: dt.date | None, gemeente: str
+    ) -> None:
+        if kennisgeving is None:
+            log.info("Inburgeraar %s already registered; no new kennisgeving", inburgeraar_id)
+            return
+        try:
+            self.application.ontvang_kennisgeving(
+                inburgeraar_id, kennisgeving, gemeenten=[gemeente]
             )
+        except KennisgevingNietNieuwer:
+            log.info("Inburgeraar %s: kennisgeving %s is not newer", inburgeraar_id, kennisgeving)
+
+
+def _datum(iso: str | None) -> dt.date | None:
+    return None if iso is None else dt.date.fromisoformat(iso)
+
+
+class IntakeVerhuizingPolicy:
+    """Intake's own log: the new gemeente recorded where the person came from
+    (VorigeGemeenteVastgelegd); the previous gemeente, and only it, closes its own file
+    (InburgeraarVerhuisd), which its PIP service then hands over. In another deployment the
+    previous gemeente does not know the BSN here, and nothing happens."""
+
+    def __init__(self, application: IntakeApplication) -> None:
+        self.application = application
+
+    def handles(self, ce_type: str) -> bool:
+        return ce_type == intake_contract.VORIGE_GEMEENTE_VASTGELEGD
+
+    def handle(self, cloudevent: dict[str, Any]) -> None:
+        vereist(cloudevent, "inburgeraarId", "vorigeGemeente", "bsn", "datum")
+        data = cloudevent["data"]
+        try:
+            nieuw_id = UUID(data["inburgeraarId"])
+            datum = dt.date.fromisoformat(data["datum"])
+        except (KeyError, ValueError) as e:
+            raise OnleesbaarBericht(f"{cloudevent['type']} {cloudevent['id']}: {e!r}") from e
+        if data["bsn"] is None:
+            log.info("Verhuizing %s: the person is forgotten; nothing to close", cloudevent["id"])
+            return
+        gesloten = self.application.verwerk_vertrek(
+            gemeente=data["vorigeGemeente"],
+            bsn=data["bsn"],
+            naar_gemeente=cloudevent["gemeente"],
+            nieuw_inburgeraar_id=nieuw_id,
+            datum=datum,
+        )
+        if gesloten is None:
+            log.info("Verhuizing %s: %s knows no open file of the person", cloudevent["id"],
+                     data["vorigeGemeente"])

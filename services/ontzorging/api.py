@@ -19,6 +19,7 @@ from services.ontzorging.rules import (
     iban_fout,
 )
 from shared.api import API_PREFIX, ApiModel, Behandelaar, ExpectedVersion, Gemeentecode, etag
+from shared.awb import Beslissing
 from shared.logboek import activiteiten, noteer_betrokkene, verwerking
 
 router = APIRouter(tags=["Ontzorging"])
@@ -33,6 +34,9 @@ VERWERKINGEN = activiteiten(
         "zoek-ontzorgingen": "Ontzorgingen van een inburgeraar",
         "haal-ontzorging": "Ontzorging ophalen",
         "geef-betaalmachtiging": "Betaalmachtiging vastleggen",
+        "weiger-betaalmachtiging": "Weigering betaalmachtiging vastleggen",
+        "leg-te-betalen-posten-vast": "Te betalen posten vastleggen (maatwerk)",
+        "zet-vrijwillig-voort": "Ontzorging vrijwillig voortzetten (art. 57 Pw)",
         "leg-vaste-last-vast": "Vaste last vastleggen",
         "betaal-vaste-last": "Betaling vaste last vastleggen",
         "start-budgetbeheer": "Budgetbeheer starten",
@@ -40,6 +44,8 @@ VERWERKINGEN = activiteiten(
         "start-afbouw": "Afbouw starten",
         "stel-financieel-zelfredzaam-vast": "Financiële zelfredzaamheid vaststellen",
         "beeindig-ontzorging": "Ontzorging beëindigen",
+        "verzend-beschikking": "Verzending van de ontzorgingsbeschikking vastleggen",
+        "bezwaar-ontzorging": "Bezwaar tegen de ontzorgingsbeschikking en de beslissing",
     },
 )
 
@@ -65,6 +71,8 @@ class PostInPad(StrEnum):
 
     HUUR = "huur"
     ENERGIE = "energie"
+    GAS = "gas"
+    ELEKTRICITEIT = "elektriciteit"
     WATER = "water"
     ZORGVERZEKERING = "zorgverzekering"
     GEMEENTELIJKE_BELASTINGEN = "gemeentelijke-belastingen"
@@ -106,6 +114,25 @@ class BetalingVastleggen(ApiModel):
 
 class BetaalmachtigingVastleggen(ApiModel):
     machtigingsdatum: dt.date
+
+
+class BetaalmachtigingWeigeren(ApiModel):
+    weigeringsdatum: dt.date
+
+
+class TeBetalenPostenVastleggen(ApiModel):
+    posten: list[Post] = Field(description="De posten die de gemeente rechtstreeks betaalt")
+    afwijkingsreden: str | None = Field(
+        None,
+        max_length=1000,
+        description="Verplicht als de keuze afwijkt van de gebruikelijke posten",
+    )
+
+
+class VrijwilligVoortzetten(ApiModel):
+    instemming_gegeven: StrictBool = Field(description="De inburgeraar stemt in (art. 57 Pw)")
+    instemmingsdatum: dt.date
+    einddatum: dt.date | None = Field(None, description="Leeg: voor onbepaalde tijd")
 
 
 class BudgetbeheerStarten(ApiModel):
@@ -159,10 +186,50 @@ class AfbouwResponse(ApiModel):
     posten: list[Post]
 
 
+class VrijwilligResponse(ApiModel):
+    instemmingsdatum: dt.date
+    ingangsdatum: dt.date
+    einddatum: dt.date | None
+
+
 class BeeindigingResponse(ApiModel):
     einddatum: dt.date
-    reden: RedenBeeindiging
+    reden: str = Field(
+        description="Een RedenBeeindiging, of herroepen_na_bezwaar (bezwaar gegrond verklaard)"
+    )
     toelichting: str | None
+
+
+class BekendmakingResponse(ApiModel):
+    dagtekening: dt.date
+    verzonden_op: dt.date
+    bezwaartermijn_einde: dt.date = Field(description="Laatste dag om bezwaar te maken")
+
+
+class BezwaarResponse(ApiModel):
+    ontvangen_op: dt.date
+    ter_post_op: dt.date | None
+    tijdig: bool
+    beslistermijn_einde: dt.date = Field(description="Laatste dag om op het bezwaar te beslissen")
+    beslissing: Beslissing | None
+    beslist_op: dt.date | None
+
+
+class VerzendingIn(ApiModel):
+    verzenddatum: dt.date = Field(description="Bekendmaking; de bezwaartermijn begint de dag erna")
+
+
+class BezwaarIn(ApiModel):
+    ontvangen_op: dt.date
+    ter_post_op: dt.date | None = Field(None, description="Poststempel (art. 6:9 lid 2 Awb)")
+    verschoonbaar_toelichting: str | None = Field(
+        None, max_length=4000, description="Waarom een te laat bezwaar verschoonbaar is"
+    )
+
+
+class BeslissingIn(ApiModel):
+    datum: dt.date
+    beslissing: Beslissing
 
 
 class OntzorgingResponse(ApiModel):
@@ -179,16 +246,32 @@ class OntzorgingResponse(ApiModel):
         description="Startdatum bijstand + 6 kalendermaanden; vanaf deze dag budgetbeheer"
     )
     ontzorgingsmaanden: list[str]
+    resterende_ontzorgingsmaanden: list[str] = Field(
+        description="De maanden van de zes die de beschikking nog bereikt"
+    )
     betaalmachtiging_gegeven: bool
     betaalmachtigingsdatum: dt.date | None
+    betaalmachtiging_geweigerd_op: dt.date | None
     vaste_lasten: list[VasteLastResponse]
-    ontbrekende_verplichte_vaste_lasten: list[Post]
+    gebruikelijke_posten: list[Post] = Field(description="Aanbeveling, geen voorwaarde")
+    te_betalen_posten: list[Post] | None = Field(
+        description="De keuze van de gemeente; leeg zolang zij niet koos"
+    )
+    afwijkingsreden: str | None
+    ontbrekende_vaste_lasten: list[Post] = Field(
+        description="Gekozen (of, zonder keuze, gebruikelijke) posten nog niet vastgelegd"
+    )
     betalingen: list[BetalingResponse]
     budgetbeheer_startdatum: dt.date | None
     budgetcoachinggesprekken: list[dt.date]
     afbouw: list[AfbouwResponse]
     financieel_zelfredzaam_datum: dt.date | None
+    vrijwillige_voortzetting: VrijwilligResponse | None
     beeindiging: BeeindigingResponse | None
+    bekendmaking: BekendmakingResponse | None = Field(
+        None, description="Verzending van de beschikking en de bezwaartermijn"
+    )
+    bezwaren: list[BezwaarResponse] = Field(default_factory=list)
 
 
 # --- Routes -------------------------------------------------------------------------------
@@ -277,6 +360,75 @@ def geef_betaalmachtiging(
     overzicht = _app(request).geef_betaalmachtiging(
         ontzorging_id,
         body.machtigingsdatum,
+        gemeenten=sorted(principal.gemeenten),
+        verwachte_versie=versie,
+    )
+    return _antwoord(overzicht, response)
+
+
+@router.post(
+    "/ontzorgingen/{ontzorging_id}/betaalmachtiging-weigering",
+    summary="Weigering betaalmachtiging vastleggen",
+    dependencies=[_verwerkt("weiger-betaalmachtiging")],
+)
+def weiger_betaalmachtiging(
+    ontzorging_id: UUID,
+    body: BetaalmachtigingWeigeren,
+    request: Request,
+    response: Response,
+    principal: Behandelaar,
+    versie: ExpectedVersion,
+) -> OntzorgingResponse:
+    overzicht = _app(request).weiger_betaalmachtiging(
+        ontzorging_id,
+        body.weigeringsdatum,
+        gemeenten=sorted(principal.gemeenten),
+        verwachte_versie=versie,
+    )
+    return _antwoord(overzicht, response)
+
+
+@router.put(
+    "/ontzorgingen/{ontzorging_id}/te-betalen-posten",
+    summary="Te betalen posten vastleggen (maatwerk)",
+    dependencies=[_verwerkt("leg-te-betalen-posten-vast")],
+)
+def leg_te_betalen_posten_vast(
+    ontzorging_id: UUID,
+    body: TeBetalenPostenVastleggen,
+    request: Request,
+    response: Response,
+    principal: Behandelaar,
+    versie: ExpectedVersion,
+) -> OntzorgingResponse:
+    overzicht = _app(request).leg_te_betalen_posten_vast(
+        ontzorging_id,
+        body.posten,
+        body.afwijkingsreden,
+        gemeenten=sorted(principal.gemeenten),
+        verwachte_versie=versie,
+    )
+    return _antwoord(overzicht, response)
+
+
+@router.post(
+    "/ontzorgingen/{ontzorging_id}/vrijwillige-voortzetting",
+    summary="Ontzorging vrijwillig voortzetten (art. 57 Pw)",
+    dependencies=[_verwerkt("zet-vrijwillig-voort")],
+)
+def zet_vrijwillig_voort(
+    ontzorging_id: UUID,
+    body: VrijwilligVoortzetten,
+    request: Request,
+    response: Response,
+    principal: Behandelaar,
+    versie: ExpectedVersion,
+) -> OntzorgingResponse:
+    overzicht = _app(request).zet_vrijwillig_voort(
+        ontzorging_id,
+        instemming_gegeven=body.instemming_gegeven,
+        instemmingsdatum=body.instemmingsdatum,
+        einddatum=body.einddatum,
         gemeenten=sorted(principal.gemeenten),
         verwachte_versie=versie,
     )
@@ -442,6 +594,79 @@ def beeindig_ontzorging(
         einddatum=body.einddatum,
         reden=body.reden,
         toelichting=body.toelichting,
+        gemeenten=sorted(principal.gemeenten),
+        verwachte_versie=versie,
+    )
+    return _antwoord(overzicht, response)
+
+
+# --- The beschikking: bekendmaking and bezwaar (Awb) ----------------------------------------
+
+
+@router.post(
+    "/ontzorgingen/{ontzorging_id}/verzending",
+    status_code=201,
+    summary="Leg vast wanneer de beschikking is verzonden; de bezwaartermijn begint de dag erna",
+    dependencies=[_verwerkt("verzend-beschikking")],
+)
+def verzend_beschikking(
+    ontzorging_id: UUID,
+    body: VerzendingIn,
+    request: Request,
+    response: Response,
+    principal: Behandelaar,
+    versie: ExpectedVersion,
+) -> OntzorgingResponse:
+    overzicht = _app(request).verzend(
+        ontzorging_id,
+        verzenddatum=body.verzenddatum,
+        gemeenten=sorted(principal.gemeenten),
+        verwachte_versie=versie,
+    )
+    return _antwoord(overzicht, response)
+
+
+@router.post(
+    "/ontzorgingen/{ontzorging_id}/bezwaar",
+    status_code=201,
+    summary="Leg een bezwaar tegen de ontzorgingsbeschikking vast",
+    dependencies=[_verwerkt("bezwaar-ontzorging")],
+)
+def dien_bezwaar_in(
+    ontzorging_id: UUID,
+    body: BezwaarIn,
+    request: Request,
+    response: Response,
+    principal: Behandelaar,
+    versie: ExpectedVersion,
+) -> OntzorgingResponse:
+    overzicht = _app(request).dien_bezwaar_in(
+        ontzorging_id,
+        **body.model_dump(),
+        gemeenten=sorted(principal.gemeenten),
+        verwachte_versie=versie,
+    )
+    return _antwoord(overzicht, response)
+
+
+@router.post(
+    "/ontzorgingen/{ontzorging_id}/bezwaar/beslissing",
+    status_code=201,
+    summary="Beslis op het bezwaar; gegrond herroept de ontzorging",
+    dependencies=[_verwerkt("bezwaar-ontzorging")],
+)
+def beslis_op_bezwaar(
+    ontzorging_id: UUID,
+    body: BeslissingIn,
+    request: Request,
+    response: Response,
+    principal: Behandelaar,
+    versie: ExpectedVersion,
+) -> OntzorgingResponse:
+    overzicht = _app(request).beslis_op_bezwaar(
+        ontzorging_id,
+        datum=body.datum,
+        beslissing=body.beslissing,
         gemeenten=sorted(principal.gemeenten),
         verwachte_versie=versie,
     )

@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from uuid import UUID
 
 from services.ontzorging import rules
 from services.ontzorging.domainmodel import Ontzorging
 from services.ontzorging.rules import Doelgroep, Post, RedenBeeindiging
+from shared import awb
+from shared.awb import Beslissing
 from shared.deadlines import TermijnApplication
 from shared.domain import GeenToegang
 
@@ -47,6 +49,13 @@ class AfbouwOverzicht:
 
 
 @dataclass(frozen=True)
+class VrijwilligOverzicht:
+    instemmingsdatum: dt.date
+    ingangsdatum: dt.date
+    einddatum: dt.date | None
+
+
+@dataclass(frozen=True)
 class BeeindigingOverzicht:
     einddatum: dt.date
     reden: str
@@ -66,16 +75,24 @@ class OntzorgingOverzicht:
     startdatum_bijstand: dt.date
     einde_ontzorgingsperiode: dt.date
     ontzorgingsmaanden: list[str]
+    resterende_ontzorgingsmaanden: list[str]
     betaalmachtiging_gegeven: bool
     betaalmachtigingsdatum: dt.date | None
+    betaalmachtiging_geweigerd_op: dt.date | None
     vaste_lasten: list[VasteLastOverzicht]
-    ontbrekende_verplichte_vaste_lasten: list[str]
+    gebruikelijke_posten: list[str]
+    te_betalen_posten: list[str] | None
+    afwijkingsreden: str | None
+    ontbrekende_vaste_lasten: list[str]
     betalingen: list[BetalingOverzicht]
     budgetbeheer_startdatum: dt.date | None
     budgetcoachinggesprekken: list[dt.date]
     afbouw: list[AfbouwOverzicht]
     financieel_zelfredzaam_datum: dt.date | None
+    vrijwillige_voortzetting: VrijwilligOverzicht | None
     beeindiging: BeeindigingOverzicht | None
+    bekendmaking: awb.Bekendmaking | None = None
+    bezwaren: list[awb.Bezwaar] = field(default_factory=list)
 
 
 def overzicht(o: Ontzorging) -> OntzorgingOverzicht:
@@ -106,10 +123,15 @@ def overzicht(o: Ontzorging) -> OntzorgingOverzicht:
         startdatum_bijstand=o.startdatum_bijstand,
         einde_ontzorgingsperiode=o.einde_ontzorgingsperiode,
         ontzorgingsmaanden=o.ontzorgingsmaanden,
+        resterende_ontzorgingsmaanden=o.resterende_ontzorgingsmaanden,
         betaalmachtiging_gegeven=o.betaalmachtiging_gegeven,
         betaalmachtigingsdatum=o.betaalmachtigingsdatum,
+        betaalmachtiging_geweigerd_op=o.betaalmachtiging_geweigerd_op,
         vaste_lasten=vaste_lasten,
-        ontbrekende_verplichte_vaste_lasten=o.ontbrekende_verplichte_posten,
+        gebruikelijke_posten=[p.value for p in rules.GEBRUIKELIJKE_POSTEN],
+        te_betalen_posten=o.te_betalen_posten,
+        afwijkingsreden=o.afwijkingsreden,
+        ontbrekende_vaste_lasten=o.ontbrekende_vaste_lasten,
         betalingen=[
             BetalingOverzicht(b.maand, b.post, b.bedrag_cent, b.betaaldatum) for b in o.betalingen
         ],
@@ -117,9 +139,16 @@ def overzicht(o: Ontzorging) -> OntzorgingOverzicht:
         budgetcoachinggesprekken=list(o.budgetcoachinggesprekken),
         afbouw=[AfbouwOverzicht(s.startdatum, list(s.posten)) for s in o.afbouw],
         financieel_zelfredzaam_datum=o.financieel_zelfredzaam_datum,
+        vrijwillige_voortzetting=(
+            VrijwilligOverzicht(v.instemmingsdatum, v.ingangsdatum, v.einddatum)
+            if (v := o.vrijwillig)
+            else None
+        ),
         beeindiging=(
             BeeindigingOverzicht(einde.einddatum, einde.reden, einde.toelichting) if einde else None
         ),
+        bekendmaking=o.bekendmaking,
+        bezwaren=list(o.bezwaren),
     )
 
 
@@ -199,6 +228,54 @@ class OntzorgingApplication(TermijnApplication):
             gemeenten,
             verwachte_versie,
             lambda o: o.geef_betaalmachtiging(machtigingsdatum),
+        )
+
+    def weiger_betaalmachtiging(
+        self,
+        ontzorging_id: UUID,
+        weigeringsdatum: dt.date,
+        *,
+        gemeenten: Collection[str],
+        verwachte_versie: int | None = None,
+    ) -> OntzorgingOverzicht:
+        return self._wijzig(
+            ontzorging_id,
+            gemeenten,
+            verwachte_versie,
+            lambda o: o.weiger_betaalmachtiging(weigeringsdatum),
+        )
+
+    def leg_te_betalen_posten_vast(
+        self,
+        ontzorging_id: UUID,
+        posten: list[Post],
+        afwijkingsreden: str | None,
+        *,
+        gemeenten: Collection[str],
+        verwachte_versie: int | None = None,
+    ) -> OntzorgingOverzicht:
+        return self._wijzig(
+            ontzorging_id,
+            gemeenten,
+            verwachte_versie,
+            lambda o: o.leg_te_betalen_posten_vast(posten, afwijkingsreden),
+        )
+
+    def zet_vrijwillig_voort(
+        self,
+        ontzorging_id: UUID,
+        *,
+        instemming_gegeven: bool,
+        instemmingsdatum: dt.date,
+        einddatum: dt.date | None,
+        gemeenten: Collection[str],
+        verwachte_versie: int | None = None,
+    ) -> OntzorgingOverzicht:
+        return self._wijzig(
+            ontzorging_id,
+            gemeenten,
+            verwachte_versie,
+            lambda o: o.zet_vrijwillig_voort(instemming_gegeven, instemmingsdatum, einddatum),
         )
 
     def leg_vaste_last_vast(
@@ -314,3 +391,72 @@ class OntzorgingApplication(TermijnApplication):
             verwachte_versie,
             lambda o: o.beeindig(einddatum, reden, toelichting),
         )
+
+    # --- The beschikking: bekendmaking and bezwaar (Awb) ---
+
+    def verzend(
+        self,
+        ontzorging_id: UUID,
+        *,
+        verzenddatum: dt.date,
+        gemeenten: Collection[str],
+        verwachte_versie: int | None = None,
+    ) -> OntzorgingOverzicht:
+        return self._wijzig(
+            ontzorging_id, gemeenten, verwachte_versie, lambda o: o.verzend(verzenddatum)
+        )
+
+    def dien_bezwaar_in(
+        self,
+        ontzorging_id: UUID,
+        *,
+        ontvangen_op: dt.date,
+        ter_post_op: dt.date | None = None,
+        verschoonbaar_toelichting: str | None = None,
+        gemeenten: Collection[str],
+        verwachte_versie: int | None = None,
+    ) -> OntzorgingOverzicht:
+        return self._wijzig(
+            ontzorging_id,
+            gemeenten,
+            verwachte_versie,
+            lambda o: o.dien_bezwaar_in(ontvangen_op, ter_post_op, verschoonbaar_toelichting),
+        )
+
+    def beslis_op_bezwaar(
+        self,
+        ontzorging_id: UUID,
+        *,
+        datum: dt.date,
+        beslissing: Beslissing,
+        gemeenten: Collection[str],
+        verwachte_versie: int | None = None,
+    ) -> OntzorgingOverzicht:
+        return self._wijzig(
+            ontzorging_id,
+            gemeenten,
+            verwachte_versie,
+            lambda o: o.beslis_op_bezwaar(datum, beslissing),
+        )
+
+    def beeindig_bij_einde_traject(
+        self,
+        *,
+        gemeente: str,
+        inburgeraar_id: UUID,
+        einddatum: dt.date,
+        reden: RedenBeeindiging,
+        toelichting: str | None = None,
+    ) -> OntzorgingOverzicht | None:
+        """The inburgeraar's traject in `gemeente` ended: end a running ontzorging there.
+        None when there is none, or it is closed already (a repeated message)."""
+        ontzorging_id = Ontzorging.create_id(gemeente, inburgeraar_id)
+        if ontzorging_id not in self.repository:
+            return None
+        ontzorging = self.get_voor(Ontzorging, ontzorging_id, [gemeente])
+        if ontzorging.status in rules.AFGESLOTEN:
+            return None
+        # A traject that ended before the bijstand began ends the ontzorging at its start.
+        ontzorging.beeindig(max(einddatum, ontzorging.startdatum_bijstand), reden, toelichting)
+        self.save(ontzorging)
+        return overzicht(ontzorging)

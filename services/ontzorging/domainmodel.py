@@ -18,7 +18,8 @@ from eventsourcing.domain import event
 from contracts import ontzorging as contract
 from services.ontzorging import rules
 from services.ontzorging.rules import Doelgroep, Post, RedenBeeindiging, Status
-from shared.domain import GemeenteAggregate
+from shared import awb
+from shared.domain import GemeenteAggregate, today
 
 # --- Aggregate ----------------------------------------------------------------------------
 
@@ -47,11 +48,21 @@ class Afbouwstap:
 
 
 @dataclass(frozen=True)
+class VrijwilligeVoortzetting:
+    instemmingsdatum: dt.date
+    ingangsdatum: dt.date
+    einddatum: dt.date | None
+
+
+@dataclass(frozen=True)
 class Beeindiging:
     einddatum: dt.date
     reden: str
     toelichting: str | None
 
+
+# The reason an ontzorging ends when an objection against its beschikking is upheld.
+HERROEPEN_NA_BEZWAAR = "herroepen_na_bezwaar"
 
 ONTZORGING_NAMESPACE = UUID("3f1d7c52-8d2b-4c84-9a55-1e0b6f0c5a61")
 
@@ -119,6 +130,12 @@ class Ontzorging(GemeenteAggregate):
         self.financieel_zelfredzaam_datum: dt.date | None = None
         self.beeindiging: Beeindiging | None = None
         self.periode_afgelopen_gesignaleerd = False
+        self.bekendmaking: awb.Bekendmaking | None = None
+        self.bezwaren: list[awb.Bezwaar] = []
+        self.betaalmachtiging_geweigerd_op: dt.date | None = None
+        self.te_betalen_posten: list[str] | None = None
+        self.afwijkingsreden: str | None = None
+        self.vrijwillig: VrijwilligeVoortzetting | None = None
 
     @classmethod
     def start(
@@ -135,10 +152,9 @@ class Ontzorging(GemeenteAggregate):
         betaalmachtiging_gegeven: bool,
     ) -> Ontzorging:
         rules.check_ontzorging_toegestaan(
-            doelgroep, ontvangt_bijstand, verblijfsvergunning_asiel_bepaalde_tijd
+            ontvangt_bijstand, verblijfsvergunning_asiel_bepaalde_tijd
         )
         rules.check_niet_in_toekomst(beschikkingsdatum, "Dagtekening beschikking")
-        rules.check_binnen_ontzorgingsperiode(beschikkingsdatum, startdatum_bijstand)
         return cls(
             gemeente=gemeente,
             inburgeraar_id=inburgeraar_id,
@@ -158,6 +174,11 @@ class Ontzorging(GemeenteAggregate):
         return rules.ontzorgingsmaanden(self.startdatum_bijstand)
 
     @property
+    def resterende_ontzorgingsmaanden(self) -> list[str]:
+        """The months of the six the beschikking still reaches (art. 56a lid 1 Pw)."""
+        return rules.resterende_ontzorgingsmaanden(self.startdatum_bijstand, self.beschikkingsdatum)
+
+    @property
     def status(self) -> Status:
         if self.beeindiging is not None:
             return Status.BEEINDIGD
@@ -167,15 +188,31 @@ class Ontzorging(GemeenteAggregate):
             return Status.AFBOUW
         if self.budgetbeheer_startdatum is not None:
             return Status.BUDGETBEHEER
+        if self.vrijwillig is not None:
+            return Status.VRIJWILLIG_VOORTGEZET
+        if self.betaalmachtiging_geweigerd_op is not None:
+            return Status.BETAALMACHTIGING_GEWEIGERD
         return Status.ONTZORGD
+
+    @property
+    def nazorg_startdatum(self) -> dt.date | None:
+        """What afbouw and coaching follow: budgetbeheer, or a voluntary continuation."""
+        if self.budgetbeheer_startdatum is not None:
+            return self.budgetbeheer_startdatum
+        return None if self.vrijwillig is None else self.vrijwillig.ingangsdatum
 
     @property
     def vastgelegde_posten(self) -> set[str]:
         return {v.post for v in self.vaste_lasten}
 
     @property
-    def ontbrekende_verplichte_posten(self) -> list[str]:
-        return rules.ontbrekende_verplichte_posten(self.vastgelegde_posten)
+    def ontbrekende_vaste_lasten(self) -> list[str]:
+        return rules.ontbrekende_vaste_lasten(self.vastgelegde_posten, self.te_betalen_posten)
+
+    def zelf_betaald_vanaf(self, post: str) -> str | None:
+        """The month from which the inburgeraar pays `post` himself (its afbouw), if any."""
+        starts = [s.startdatum for s in self.afbouw if post in s.posten]
+        return rules.maand_van(min(starts)) if starts else None
 
     @property
     def zelf_betaalde_posten(self) -> set[str]:
@@ -206,12 +243,56 @@ class Ontzorging(GemeenteAggregate):
     def _betaalmachtiging_gegeven(self, machtigingsdatum: dt.date) -> None:
         self.betaalmachtiging_gegeven = True
         self.betaalmachtigingsdatum = machtigingsdatum
+        self.betaalmachtiging_geweigerd_op = None
 
     def geef_betaalmachtiging(self, machtigingsdatum: dt.date) -> None:
         self.check_open()
         rules.check_niet_in_toekomst(machtigingsdatum, "Machtigingsdatum")
         if not self.betaalmachtiging_gegeven:
             self._betaalmachtiging_gegeven(machtigingsdatum=machtigingsdatum)
+
+    class BetaalmachtigingGeweigerd(GemeenteAggregate.Event):
+        """The inburgeraar refused (or withdrew) the authorisation: no direct payment; the
+        gemeente may lower the bijstand (art. 18 lid 2 Pw) in its own beschikking."""
+
+        cloudevent_type: ClassVar[str] = contract.BETAALMACHTIGING_GEWEIGERD
+        weigeringsdatum: dt.date
+
+    @event(BetaalmachtigingGeweigerd)
+    def _betaalmachtiging_geweigerd(self, weigeringsdatum: dt.date) -> None:
+        self.betaalmachtiging_gegeven = False
+        self.betaalmachtigingsdatum = None
+        self.betaalmachtiging_geweigerd_op = weigeringsdatum
+
+    def weiger_betaalmachtiging(self, weigeringsdatum: dt.date) -> None:
+        self.check_open()
+        rules.check_niet_in_toekomst(weigeringsdatum, "Weigeringsdatum")
+        rules.check_niet_voor(
+            weigeringsdatum, self.startdatum_bijstand, "Weigeringsdatum", "de start van de bijstand"
+        )
+        if self.betaalmachtiging_geweigerd_op is None:
+            self._betaalmachtiging_geweigerd(weigeringsdatum=weigeringsdatum)
+
+    class TeBetalenPostenVastgelegd(GemeenteAggregate.Event):
+        """The gemeente's maatwerk choice of the fixed costs it pays, with the reason when it
+        differs from the usual posts."""
+
+        cloudevent_type: ClassVar[str] = contract.TE_BETALEN_POSTEN_VASTGELEGD
+        persoonsgegevens: ClassVar[frozenset[str]] = frozenset({"afwijkingsreden"})
+        posten: list[str]
+        afwijkingsreden: str | None
+
+    @event(TeBetalenPostenVastgelegd)
+    def _te_betalen_posten_vastgelegd(self, posten: list[str], afwijkingsreden: str | None) -> None:
+        self.te_betalen_posten = list(posten)
+        self.afwijkingsreden = afwijkingsreden
+
+    def leg_te_betalen_posten_vast(self, posten: list[Post], afwijkingsreden: str | None) -> None:
+        """Repeating the choice in force changes nothing (PUT)."""
+        self.check_open()
+        namen, reden = rules.check_te_betalen_posten((p.value for p in posten), afwijkingsreden)
+        if (namen, reden) != (self.te_betalen_posten, self.afwijkingsreden):
+            self._te_betalen_posten_vastgelegd(posten=namen, afwijkingsreden=reden)
 
     class VasteLastVastgelegd(GemeenteAggregate.Event):
         cloudevent_type: ClassVar[str] = contract.VASTE_LAST_VASTGELEGD
@@ -275,10 +356,17 @@ class Ontzorging(GemeenteAggregate):
         rules.check_maand(maand)
         rules.check_bedrag(bedrag_cent)
         rules.check_niet_in_toekomst(betaaldatum, "Betaaldatum")
-        rules.check_betaalmachtiging(self.betaalmachtiging_gegeven)
-        rules.check_verplichte_posten(self.vastgelegde_posten)
+        rules.check_betaalmachtiging(
+            self.betaalmachtiging_gegeven, self.betaalmachtiging_geweigerd_op
+        )
+        rules.check_gekozen_post(post, self.te_betalen_posten)
+        rules.check_niet_zelf_betaald(post, maand, self.zelf_betaald_vanaf(post.value))
+        v = self.vrijwillig
         rules.check_betaalmaand(
-            maand, betaaldatum, self.startdatum_bijstand, self.beschikkingsdatum
+            maand,
+            betaaldatum,
+            self.startdatum_bijstand,
+            None if v is None else (v.instemmingsdatum, v.ingangsdatum, v.einddatum),
         )
         eerder = next((b for b in self.betalingen if (b.maand, b.post) == (maand, post)), None)
         rules.check_niet_al_betaald(
@@ -308,8 +396,48 @@ class Ontzorging(GemeenteAggregate):
         rules.check_ontzorgingsperiode_verstreken(startdatum, self.einde_ontzorgingsperiode)
         self._budgetbeheer_gestart(startdatum=startdatum)
 
+    class OntzorgingVrijwilligVoortgezet(GemeenteAggregate.Event):
+        """With the inburgeraar's consent the gemeente keeps paying after the six months
+        (art. 57 Pw), from `ingangsdatum` to `einddatum` (None: open-ended)."""
+
+        cloudevent_type: ClassVar[str] = contract.ONTZORGING_VRIJWILLIG_VOORTGEZET
+        instemmingsdatum: dt.date
+        ingangsdatum: dt.date
+        einddatum: dt.date | None
+
+    @event(OntzorgingVrijwilligVoortgezet)
+    def _vrijwillig_voortgezet(
+        self, instemmingsdatum: dt.date, ingangsdatum: dt.date, einddatum: dt.date | None
+    ) -> None:
+        self.vrijwillig = VrijwilligeVoortzetting(instemmingsdatum, ingangsdatum, einddatum)
+
+    def zet_vrijwillig_voort(
+        self, instemming_gegeven: bool, instemmingsdatum: dt.date, einddatum: dt.date | None
+    ) -> None:
+        self.check_open()
+        rules.check_instemming(instemming_gegeven)
+        rules.check_vrijwillig_voort_te_zetten(
+            self.status, None if self.vrijwillig is None else self.vrijwillig.ingangsdatum
+        )
+        rules.check_betaalmachtiging(
+            self.betaalmachtiging_gegeven, self.betaalmachtiging_geweigerd_op
+        )
+        rules.check_niet_in_toekomst(instemmingsdatum, "Instemmingsdatum")
+        rules.check_niet_voor(
+            instemmingsdatum,
+            self.startdatum_bijstand,
+            "Instemmingsdatum",
+            "de start van de bijstand",
+        )
+        ingang = rules.ingang_vrijwillig(self.einde_ontzorgingsperiode, instemmingsdatum)
+        if einddatum is not None:
+            rules.check_niet_voor(einddatum, ingang, "Einddatum voortzetting", "de ingang")
+        self._vrijwillig_voortgezet(
+            instemmingsdatum=instemmingsdatum, ingangsdatum=ingang, einddatum=einddatum
+        )
+
     def _check_budgetbeheer(self, datum: dt.date, wat: str) -> dt.date:
-        start = rules.check_budgetbeheer_gestart(self.budgetbeheer_startdatum, wat)
+        start = rules.check_budgetbeheer_gestart(self.nazorg_startdatum, wat)
         rules.check_niet_in_toekomst(datum, wat)
         rules.check_niet_voor(datum, start, wat, "de start van budgetbeheer")
         return start
@@ -429,3 +557,99 @@ class Ontzorging(GemeenteAggregate):
         )
         toelichting = rules.check_toelichting(reden, toelichting)
         self._ontzorging_beeindigd(einddatum=einddatum, reden=reden.value, toelichting=toelichting)
+
+    # --- The beschikking: bekendmaking and bezwaar (Awb) --------------------------------
+
+    def verzend(self, verzenddatum: dt.date) -> None:
+        """The day the ontzorging beschikking (dagtekening: its beschikkingsdatum) was sent;
+        the six weeks to object start the day after (art. 6:8 lid 1 Awb)."""
+        awb.check_niet_al_verzonden(self.bekendmaking)
+        awb.check_verzending(self.beschikkingsdatum, verzenddatum, today())
+        self._beschikking_verzonden(
+            dagtekening=self.beschikkingsdatum,
+            verzenddatum=verzenddatum,
+            bezwaartermijn_einde=awb.bezwaartermijn_einde(verzenddatum),
+        )
+
+    class BeschikkingVerzonden(GemeenteAggregate.Event):
+        cloudevent_type: ClassVar[str] = contract.BESCHIKKING_VERZONDEN
+        dagtekening: dt.date
+        verzenddatum: dt.date
+        bezwaartermijn_einde: dt.date
+
+    @event(BeschikkingVerzonden)
+    def _beschikking_verzonden(
+        self, dagtekening: dt.date, verzenddatum: dt.date, bezwaartermijn_einde: dt.date
+    ) -> None:
+        self.bekendmaking = awb.Bekendmaking(dagtekening, verzenddatum, bezwaartermijn_einde)
+
+    def dien_bezwaar_in(
+        self,
+        ontvangen_op: dt.date,
+        ter_post_op: dt.date | None = None,
+        verschoonbaar_toelichting: str | None = None,
+    ) -> None:
+        bekendmaking = awb.check_bekendgemaakt(self.bekendmaking)
+        awb.check_geen_open_bezwaar(self.bezwaren)
+        tijdig = awb.check_bezwaar_tijdig(
+            bekendmaking, ontvangen_op, ter_post_op, verschoonbaar_toelichting, today()
+        )
+        self._bezwaar_ingediend(
+            ontvangen_op=ontvangen_op,
+            ter_post_op=ter_post_op,
+            tijdig=tijdig,
+            verschoonbaar_toelichting=verschoonbaar_toelichting,
+            beslistermijn_einde=awb.beslistermijn_einde(
+                bekendmaking.bezwaartermijn_einde,
+                ontvangen_op=None if tijdig else ontvangen_op,
+            ),
+        )
+
+    class BezwaarIngediend(GemeenteAggregate.Event):
+        cloudevent_type: ClassVar[str] = contract.BEZWAAR_INGEDIEND
+        persoonsgegevens: ClassVar[frozenset[str]] = frozenset({"verschoonbaar_toelichting"})
+        ontvangen_op: dt.date
+        ter_post_op: dt.date | None
+        tijdig: bool
+        verschoonbaar_toelichting: str | None
+        beslistermijn_einde: dt.date
+
+    @event(BezwaarIngediend)
+    def _bezwaar_ingediend(
+        self,
+        ontvangen_op: dt.date,
+        ter_post_op: dt.date | None,
+        tijdig: bool,
+        verschoonbaar_toelichting: str | None,
+        beslistermijn_einde: dt.date,
+    ) -> None:
+        self.bezwaren = [
+            *self.bezwaren,
+            awb.Bezwaar(ontvangen_op, ter_post_op, tijdig, beslistermijn_einde),
+        ]
+
+    def beslis_op_bezwaar(self, datum: dt.date, beslissing: awb.Beslissing) -> None:
+        """Upheld (gegrond), the beschikking is herroepen (art. 7:11 lid 2 Awb): the
+        ontzorging ends on the day of the decision, with that reason."""
+        awb.check_beslissing(awb.open_bezwaar(self.bezwaren), datum, beslissing, today())
+        self._bezwaar_beslist(
+            datum=datum,
+            beslissing=beslissing.value,
+            ontzorging_herroepen=beslissing is awb.Beslissing.GEGROND
+            and self.beeindiging is None,
+        )
+
+    class BezwaarBeslist(GemeenteAggregate.Event):
+        cloudevent_type: ClassVar[str] = contract.BEZWAAR_BESLIST
+        datum: dt.date
+        beslissing: str
+        ontzorging_herroepen: bool
+
+    @event(BezwaarBeslist)
+    def _bezwaar_beslist(self, datum: dt.date, beslissing: str, ontzorging_herroepen: bool) -> None:
+        self.bezwaren = [
+            awb.beslist(b, awb.Beslissing(beslissing), datum) if b.open else b
+            for b in self.bezwaren
+        ]
+        if ontzorging_herroepen:
+            self.beeindiging = Beeindiging(datum, HERROEPEN_NA_BEZWAAR, None)

@@ -13,7 +13,24 @@ from uuid import UUID
 from shared.domain import RuleViolation, add_months, today
 
 ART_56A = "art. 56a Participatiewet"
+ART_56A_LID_1 = "art. 56a lid 1 Participatiewet"
+ART_57 = "art. 57 Participatiewet"
 STAP_8 = "domain.md stap 8"
+# The minister's wider reading since 2023: the gemeente chooses which fixed costs it pays.
+MAATWERK_2023 = (
+    "secundair: Verzamelbrief inburgering (minister SZW, april 2023; gemeente.nu 'Regels "
+    "financieel ontzorgen statushouders aangepast'); rijksoverheid.nl 21-03-2024 "
+    "(internetconsultatie meer maatwerk)"
+)
+LANGER_ONTZORGEN = (
+    "secundair: Schulinck, 'Ontzorgen van inburgeringsplichtige asielstatushouders met recht "
+    "op bijstand' (langer ontzorgen op grond van art. 57 Pw)"
+)
+MACHTIGING = (
+    f"{ART_56A} (machtiging om namens de inburgeraar te betalen); gevolg van weigeren: "
+    "art. 18 lid 2 Participatiewet (verlaging); secundair: Schulinck, 'Het nieuwe "
+    "inburgeringsstelsel'"
+)
 
 AANTAL_MAANDEN = 6
 IBAN_LENGTES = {"NL": 18, "BE": 16, "DE": 22, "LU": 20, "FR": 27, "GB": 22}
@@ -27,27 +44,42 @@ class Doelgroep(StrEnum):
 
 
 class Post(StrEnum):
-    """The fixed costs the gemeente may pay directly."""
+    """The fixed costs the gemeente may pay directly. `energie` is one contract for gas and
+    electricity; `gas` and `elektriciteit` are the posts as DUO and Divosa name them."""
 
     HUUR = "huur"
     ENERGIE = "energie"
+    GAS = "gas"
+    ELEKTRICITEIT = "elektriciteit"
     WATER = "water"
     ZORGVERZEKERING = "zorgverzekering"
     GEMEENTELIJKE_BELASTINGEN = "gemeentelijke_belastingen"
 
 
-VERPLICHTE_POSTEN = (Post.HUUR, Post.ENERGIE, Post.ZORGVERZEKERING)
+# The usual posts (huur, gas, water, licht, zorgverzekering): a recommendation since 2023,
+# not a precondition of any payment. Each is covered by any of the posts it maps to.
+GEBRUIKELIJKE_POSTEN: dict[Post, tuple[Post, ...]] = {
+    Post.HUUR: (Post.HUUR,),
+    Post.GAS: (Post.GAS, Post.ENERGIE),
+    Post.ELEKTRICITEIT: (Post.ELEKTRICITEIT, Post.ENERGIE),
+    Post.WATER: (Post.WATER,),
+    Post.ZORGVERZEKERING: (Post.ZORGVERZEKERING,),
+}
 
 
 class RedenBeeindiging(StrEnum):
     BIJSTAND_BEEINDIGD = "bijstand_beeindigd"
     VERHUISD_NAAR_ANDERE_GEMEENTE = "verhuisd_naar_andere_gemeente"
     INBURGERINGSPLICHT_BEEINDIGD = "inburgeringsplicht_beeindigd"
+    OVERLEDEN = "overleden"
+    INSTEMMING_INGETROKKEN = "instemming_ingetrokken"
     OVERIG = "overig"
 
 
 class Status(StrEnum):
     ONTZORGD = "ontzorgd"
+    BETAALMACHTIGING_GEWEIGERD = "betaalmachtiging_geweigerd"
+    VRIJWILLIG_VOORTGEZET = "vrijwillig_voortgezet"
     BUDGETBEHEER = "budgetbeheer"
     AFBOUW = "afbouw"
     FINANCIEEL_ZELFREDZAAM = "financieel_zelfredzaam"
@@ -61,7 +93,7 @@ AFGESLOTEN = (Status.FINANCIEEL_ZELFREDZAAM, Status.BEEINDIGD)
 
 
 class OntzorgingNietToegestaan(RuleViolation):
-    bron = ART_56A
+    bron = f"{ART_56A_LID_1}: verblijfsvergunning asiel voor bepaalde tijd en bijstand"
 
 
 class OntzorgingBestaatAl(RuleViolation):
@@ -75,10 +107,6 @@ class DatumInToekomst(RuleViolation):
 
 class DatumVoorEerdereStap(RuleViolation):
     bron = f"{STAP_8}: ontzorgen, dan budgetbeheer, dan financiële zelfredzaamheid"
-
-
-class OntzorgingsperiodeVerstreken(RuleViolation):
-    bron = f"{ART_56A}: de eerste zes maanden van de bijstand"
 
 
 class OntzorgingsperiodeNietVerstreken(RuleViolation):
@@ -102,11 +130,33 @@ class OngeldigeMaand(RuleViolation):
 
 
 class BetaalmachtigingOntbreekt(RuleViolation):
-    bron = f"{ART_56A}: betalen namens de inburgeraar vraagt een machtiging"
+    bron = MACHTIGING
 
 
-class VerplichteVasteLastenOntbreken(RuleViolation):
-    bron = f"{ART_56A}; {STAP_8}: ten minste huur, energie en zorgverzekering"
+class AfwijkingNietGemotiveerd(RuleViolation):
+    bron = f"art. 3:46 Awb (deugdelijke motivering); {MAATWERK_2023}"
+
+
+class PostNietGekozen(RuleViolation):
+    bron = f"{MAATWERK_2023}: de gemeente betaalt de posten die zij koos"
+
+
+class PostZelfBetaald(RuleViolation):
+    bron = f"{STAP_8}: na de afbouw betaalt de inburgeraar die post zelf"
+
+
+class InstemmingOntbreekt(RuleViolation):
+    bron = f"{ART_57}; {LANGER_ONTZORGEN}: na de zes maanden alleen met instemming"
+
+
+class AlVrijwilligVoortgezet(RuleViolation):
+    status = 409
+    title = "Al vrijwillig voortgezet"
+    bron = f"{ART_57}: één vrijwillige voortzetting, met haar einddatum"
+
+
+class VrijwilligeVoortzettingNietMogelijk(RuleViolation):
+    bron = f"{ART_57}; {STAP_8}: voortzetten volgt op het ontzorgen, niet op budgetbeheer"
 
 
 class CrediteurOntbreekt(RuleViolation):
@@ -118,11 +168,15 @@ class VasteLastNietVastgelegd(RuleViolation):
 
 
 class BetalingBuitenOntzorgingsperiode(RuleViolation):
-    bron = f"{ART_56A}: zes maanden vanaf de start van de bijstand"
+    bron = f"{ART_56A_LID_1}: de eerste zes maanden van de bijstand; daarna {ART_57}"
 
 
 class BetalingVoorStart(RuleViolation):
-    bron = f"{ART_56A}: betalen onder de beschikking, uit de bijstand"
+    bron = f"{ART_56A_LID_1}: de zes maanden lopen vanaf de start van de bijstand"
+
+
+class BetalingVoorInstemming(RuleViolation):
+    bron = f"{ART_57}; {LANGER_ONTZORGEN}: na de zes maanden pas na instemming"
 
 
 class BetalingTeVroeg(RuleViolation):
@@ -144,7 +198,10 @@ class BudgetbeheerAlGestart(RuleViolation):
 
 
 class BudgetbeheerNietGestart(RuleViolation):
-    bron = f"{STAP_8}: budgetcoaching, afbouw en zelfredzaamheid volgen op budgetbeheer"
+    bron = (
+        f"{STAP_8}: budgetcoaching, afbouw en zelfredzaamheid volgen op budgetbeheer of op "
+        f"vrijwillig voortgezet ontzorgen ({ART_57})"
+    )
 
 
 class AfbouwOngeldig(RuleViolation):
@@ -159,7 +216,8 @@ class ToelichtingOntbreekt(RuleViolation):
 
 
 def einde_periode(startdatum_bijstand: dt.date) -> dt.date:
-    """The first day after the six months of direct payment."""
+    """The first day after the six months of direct payment: art. 56a lid 1 Pw counts them
+    from the start of the bijstand, whatever the date of the PIP or beschikking."""
     return add_months(startdatum_bijstand, AANTAL_MAANDEN)
 
 
@@ -180,24 +238,62 @@ def ontzorgingsmaanden(startdatum_bijstand: dt.date) -> list[str]:
     return [maand_van(add_months(eerste, i)) for i in range(AANTAL_MAANDEN)]
 
 
+def resterende_ontzorgingsmaanden(startdatum_bijstand: dt.date, besluitdatum: dt.date) -> list[str]:
+    """The months of the six that a decision dated `besluitdatum` still reaches: a later
+    PIP does not move the period (art. 56a lid 1 Pw), it only finds less of it left."""
+    return [m for m in ontzorgingsmaanden(startdatum_bijstand) if m >= maand_van(besluitdatum)]
+
+
+def ingang_vrijwillig(einde_ontzorgingsperiode: dt.date, instemmingsdatum: dt.date) -> dt.date:
+    """A voluntary continuation runs from the end of the six months, or from the consent when
+    that comes later."""
+    return max(einde_ontzorgingsperiode, instemmingsdatum)
+
+
+def gedekte_posten(posten: Iterable[str]) -> set[str]:
+    """The usual posts that `posten` cover (`energie` covers gas and electricity)."""
+    namen = set(posten)
+    return {
+        p.value for p, dekking in GEBRUIKELIJKE_POSTEN.items() if any(d in namen for d in dekking)
+    }
+
+
+def ontbrekende_vaste_lasten(
+    vastgelegd: Collection[str], gekozen: Collection[str] | None
+) -> list[str]:
+    """What the read model recommends: the chosen posts not registered yet, or, before the
+    gemeente chose, the usual posts not covered yet. Never a precondition of a payment."""
+    if gekozen is not None:
+        return sorted(p for p in gekozen if p not in vastgelegd)
+    gedekt = gedekte_posten(vastgelegd)
+    return [p.value for p in GEBRUIKELIJKE_POSTEN if p.value not in gedekt]
+
+
+def wijkt_af(posten: Collection[str]) -> bool:
+    """Whether a choice of posts differs from the usual ones (more, fewer or others)."""
+    gebruikelijk = {p.value for p in GEBRUIKELIJKE_POSTEN}
+    return gedekte_posten(posten) != gebruikelijk or not set(posten) <= gebruikelijk | {
+        Post.ENERGIE.value
+    }
+
+
 # --- Guards: who is ontzorgd ------------------------------------------------------------
 
 
 def check_ontzorging_toegestaan(
-    doelgroep: Doelgroep, ontvangt_bijstand: bool, verblijfsvergunning_asiel_bepaalde_tijd: bool
+    ontvangt_bijstand: bool, verblijfsvergunning_asiel_bepaalde_tijd: bool
 ) -> None:
-    """Only inburgeraars with bijstand and a temporary asylum permit are ontzorgd; the
-    permit decides, so a nareiziger with a regular permit is not (art. 56a Pw)."""
+    """Inburgeraars with bijstand and a temporary asylum permit are ontzorgd, whatever their
+    Wi2021 doelgroep: the permit decides, so a nareiziger on an afhankelijke asielvergunning
+    is, one with a regular permit is not (art. 56a lid 1 Pw)."""
     ontbrekend = []
-    if doelgroep != Doelgroep.ASIELSTATUSHOUDER:
-        ontbrekend.append("asielstatus")
     if not ontvangt_bijstand:
         ontbrekend.append("bijstand")
     if not verblijfsvergunning_asiel_bepaalde_tijd:
         ontbrekend.append("verblijfsvergunning asiel voor bepaalde tijd")
     if ontbrekend:
         raise OntzorgingNietToegestaan(
-            "Financieel ontzorgen is alleen voor een asielstatushouder met bijstand en een "
+            "Financieel ontzorgen is voor een inburgeraar met bijstand en een "
             f"verblijfsvergunning asiel voor bepaalde tijd; ontbreekt: {', '.join(ontbrekend)}",
             ontbrekend=ontbrekend,
         )
@@ -208,17 +304,6 @@ def check_een_ontzorging(bestaat_al: bool, gemeente: str, inburgeraar_id: UUID) 
         raise OntzorgingBestaatAl(
             f"Inburgeraar {inburgeraar_id} wordt in {gemeente} al ontzorgd; "
             "zoek de ontzorging op met inburgeraarId"
-        )
-
-
-def check_binnen_ontzorgingsperiode(
-    beschikkingsdatum: dt.date, startdatum_bijstand: dt.date
-) -> None:
-    einde = einde_periode(startdatum_bijstand)
-    if beschikkingsdatum >= einde:
-        raise OntzorgingsperiodeVerstreken(
-            f"De zes maanden ontzorgen vanaf de bijstand ({startdatum_bijstand}) eindigden "
-            f"op {einde}, voor de dagtekening {beschikkingsdatum}"
         )
 
 
@@ -289,47 +374,85 @@ def check_crediteur(crediteur: str) -> str:
 # --- Guards: payments -------------------------------------------------------------------
 
 
-def check_betaalmachtiging(gegeven: bool) -> None:
+def check_betaalmachtiging(gegeven: bool, geweigerd_op: dt.date | None = None) -> None:
+    """No direct payment without the inburgeraar's authorisation; a refusal is recorded and
+    may lead to a verlaging of the bijstand (art. 18 lid 2 Pw), never to paying anyway."""
     if not gegeven:
+        waarom = f"is op {geweigerd_op} geweigerd" if geweigerd_op else "ontbreekt"
         raise BetaalmachtigingOntbreekt(
-            "Zonder betaalmachtiging betaalt de gemeente geen vaste lasten",
+            f"De betaalmachtiging {waarom}: de gemeente betaalt geen vaste lasten",
             ontbrekend=["betaalmachtiging"],
         )
 
 
-def ontbrekende_verplichte_posten(vastgelegd: Collection[str]) -> list[str]:
-    return [p.value for p in VERPLICHTE_POSTEN if p.value not in vastgelegd]
+def check_te_betalen_posten(
+    posten: Iterable[str], afwijkingsreden: str | None
+) -> tuple[list[str], str | None]:
+    """The posts the gemeente pays, sorted; a choice other than the usual posts states why."""
+    namen = sorted(set(posten))
+    reden = (afwijkingsreden or "").strip() or None
+    if wijkt_af(namen) and reden is None:
+        raise AfwijkingNietGemotiveerd(
+            f"De keuze {namen or '[]'} wijkt af van de gebruikelijke posten "
+            f"({', '.join(p.value for p in GEBRUIKELIJKE_POSTEN)}): geef de reden",
+            ontbrekend=["afwijkingsreden"],
+        )
+    return namen, reden
 
 
-def check_verplichte_posten(vastgelegd: Collection[str]) -> None:
-    ontbrekend = ontbrekende_verplichte_posten(vastgelegd)
-    if ontbrekend:
-        raise VerplichteVasteLastenOntbreken(
-            "Leg eerst huur, energie en zorgverzekering vast", ontbrekend=ontbrekend
+def check_gekozen_post(post: Post, gekozen: Collection[str] | None) -> None:
+    if gekozen is not None and post.value not in gekozen:
+        raise PostNietGekozen(
+            f"De gemeente koos {sorted(gekozen) or '[]'} te betalen, niet {post.value}",
+            ontbrekend=[post.value],
+        )
+
+
+def check_niet_zelf_betaald(post: Post, maand: str, zelf_vanaf: str | None) -> None:
+    """`zelf_vanaf`: the month from which the inburgeraar pays `post` himself (afbouw)."""
+    if zelf_vanaf is not None and maand >= zelf_vanaf:
+        raise PostZelfBetaald(
+            f"{post.value} betaalt de inburgeraar zelf vanaf {zelf_vanaf}; niet over {maand}"
         )
 
 
 def check_betaalmaand(
-    maand: str, betaaldatum: dt.date, startdatum_bijstand: dt.date, beschikkingsdatum: dt.date
+    maand: str,
+    betaaldatum: dt.date,
+    startdatum_bijstand: dt.date,
+    vrijwillig: tuple[dt.date, dt.date, dt.date | None] | None = None,
 ) -> None:
+    """A month of the six from the start of the bijstand (art. 56a lid 1 Pw), or a month of
+    a voluntary continuation; `vrijwillig` is its (instemmingsdatum, ingang, einddatum)."""
     maanden = ontzorgingsmaanden(startdatum_bijstand)
     if maand < maanden[0]:
         raise BetalingBuitenOntzorgingsperiode(
             f"{maand} ligt voor de start van de bijstand ({startdatum_bijstand})"
         )
-    if maand > maanden[-1]:
-        raise BetalingBuitenOntzorgingsperiode(
-            f"{maand} ligt na de zes maanden ontzorgen ({maanden[0]} t/m {maanden[-1]})"
-        )
-    start = max(beschikkingsdatum, startdatum_bijstand)
-    if betaaldatum < start:
+    if betaaldatum < startdatum_bijstand:
         raise BetalingVoorStart(
-            f"Betaaldatum {betaaldatum} ligt voor de beschikking en de start van de "
-            f"bijstand ({start})"
+            f"Betaaldatum {betaaldatum} ligt voor de start van de bijstand ({startdatum_bijstand})"
         )
     if maand > maand_van(add_months(betaaldatum.replace(day=1), 1)):
         raise BetalingTeVroeg(
             f"{maand} kan op {betaaldatum} nog niet betaald worden: hooguit een maand vooruit"
+        )
+    if maand <= maanden[-1]:
+        return
+    if vrijwillig is None:
+        raise BetalingBuitenOntzorgingsperiode(
+            f"{maand} ligt na de zes maanden ontzorgen ({maanden[0]} t/m {maanden[-1]}); "
+            "daarna alleen bij vrijwillige voortzetting"
+        )
+    instemming, ingang, einde = vrijwillig
+    if maand < maand_van(ingang) or (einde is not None and maand > maand_van(einde)):
+        tot = "open einde" if einde is None else f"t/m {maand_van(einde)}"
+        raise BetalingBuitenOntzorgingsperiode(
+            f"{maand} valt buiten de vrijwillige voortzetting ({maand_van(ingang)}, {tot})"
+        )
+    if betaaldatum < instemming:
+        raise BetalingVoorInstemming(
+            f"Betaaldatum {betaaldatum} ligt voor de instemming met voortzetten ({instemming})"
         )
 
 
@@ -378,9 +501,32 @@ def check_ontzorgingsperiode_verstreken(startdatum: dt.date, einde: dt.date) -> 
 
 
 def check_budgetbeheer_gestart(startdatum: dt.date | None, wat: str) -> dt.date:
+    """`startdatum`: of budgetbeheer, or else of the voluntary continuation."""
     if startdatum is None:
-        raise BudgetbeheerNietGestart(f"{wat}: eerst budgetbeheer starten")
+        raise BudgetbeheerNietGestart(
+            f"{wat}: eerst budgetbeheer starten of het ontzorgen vrijwillig voortzetten"
+        )
     return startdatum
+
+
+# --- Guards: voluntary continuation (art. 57 Pw) ------------------------------------------
+
+
+def check_instemming(gegeven: bool) -> None:
+    if not gegeven:
+        raise InstemmingOntbreekt(
+            "Na de zes maanden betaalt de gemeente alleen door met instemming van de inburgeraar",
+            ontbrekend=["instemmingGegeven"],
+        )
+
+
+def check_vrijwillig_voort_te_zetten(status: Status, ingang: dt.date | None) -> None:
+    if ingang is not None:
+        raise AlVrijwilligVoortgezet(f"Het ontzorgen is al vrijwillig voortgezet vanaf {ingang}")
+    if status is not Status.ONTZORGD:
+        raise VrijwilligeVoortzettingNietMogelijk(
+            f"Voortzetten kan vanuit het ontzorgen, niet vanuit {status.value}"
+        )
 
 
 def check_afbouw(

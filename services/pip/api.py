@@ -13,11 +13,15 @@ from pydantic import Field
 from services.pip.application import Overzicht, PipApplication
 from services.pip.rules import (
     Doelgroep,
+    DuaalOordeel,
+    DuaalSoort,
+    DuaalUitkomst,
     Examenonderdeel,
     Leerroute,
     Niveau,
     Omvang,
     OntheffingGrond,
+    RedenBeeindiging,
     Regel,
     RegelsOvertreden,
     Status,
@@ -28,6 +32,7 @@ from services.pip.rules import (
     VrijstellingReden,
 )
 from shared.api import ApiModel, Behandelaar, ExpectedVersion, Gemeentecode, etag, problem
+from shared.awb import Beslissing
 from shared.logboek import activiteiten, noteer_betrokkene, verwerking
 
 router = APIRouter(tags=["PIP"])
@@ -54,6 +59,13 @@ VERWERKINGEN = activiteiten(
         "verleen-vrijstelling": "Vrijstelling door DUO (geheel: SS107)",
         "verleen-ontheffing": "Ontheffing door DUO (geheel: SS108)",
         "voldoe": "De inburgeringsplicht is voldaan",
+        "verzend-pip": "Leg de verzending van het PIP vast (bekendmaking)",
+        "bezwaar-pip": "Bezwaar tegen het PIP en de beslissing daarop",
+        "leg-duaal-traject-vast": "Een duaal traject (taal met werk, stage of vrijwilligerswerk)",
+        "rond-duaal-traject-af": "De uitkomst van een duaal traject",
+        "leg-aanbod-vast": "Het inburgeringsaanbod aan een asielstatushouder (art. 16)",
+        "leg-begeleiding-vast": "De maatschappelijke begeleiding (wie, van wanneer tot wanneer)",
+        "lees-overdrachtsdossier": "Het overdrachtsdossier voor de nieuwe gemeente (verhuizing)",
     },
 )
 
@@ -83,11 +95,20 @@ class Concept(ApiModel):
     geadviseerde_leerroute: Leerroute | None = Field(
         None, description="Het advies uit de brede intake (later uit IntakeAfgerond)."
     )
+    uiterste_datum_pip: dt.date | None = Field(
+        None,
+        description="De uiterste datum zoals de intake-service die vaststelt (tien weken na "
+        "DUO's kennisgeving of de inschrijving in de BRP); leeg: ongewijzigd.",
+    )
 
 
 class NieuwConcept(Concept):
     gemeente: Gemeentecode
     inburgeraar_id: UUID = Field(description="Id van de inburgeraar in de intake-service.")
+    uiterste_datum_pip: dt.date = Field(
+        description="De uiterste datum uit de intake-service (uitersteDatumPip van de "
+        "inburgeraar): tien weken na DUO's kennisgeving of de inschrijving in de BRP."
+    )
 
 
 class Vaststelling(ApiModel):
@@ -135,6 +156,10 @@ class Cursusuren(ApiModel):
 
 class Afschaling(ApiModel):
     dagtekening: dt.date
+    onderdelen: list[Examenonderdeel] | None = Field(
+        None,
+        description="Taalonderdelen naar A2 (gedeeltelijk afschalen); leeg: alle nog op B1.",
+    )
 
 
 class Voortgangsgesprek(ApiModel):
@@ -144,6 +169,10 @@ class Voortgangsgesprek(ApiModel):
     )
     eindgesprek_z_route: bool = False
     verslag: LangeTekst | None = None
+    duaal_traject_id: UUID | None = Field(
+        None, description="Het besproken duaal traject (met duaalOordeel)."
+    )
+    duaal_oordeel: DuaalOordeel | None = None
 
 
 class Participatieverklaring(ApiModel):
@@ -176,6 +205,11 @@ class OntheffingBody(ApiModel):
     onderdeel: Examenonderdeel | None = None
     grond: OntheffingGrond = Field(description="DUO-code: BIO of MED.")
     datum_oordeel: dt.date
+    maximum_participatie_uren: int | None = Field(
+        None,
+        description="Gedeeltelijke medische ontheffing: hoogstens zoveel participatie-uren "
+        "in de Z-route (lager dan 800).",
+    )
 
 
 class Voldaan(ApiModel):
@@ -183,7 +217,58 @@ class Voldaan(ApiModel):
     datum: dt.date
 
 
+class DuaalTrajectIn(ApiModel):
+    soort: DuaalSoort
+    werkgever: Tekst = Field(description="Werkgever, stageplek of vrijwilligersorganisatie.")
+    startdatum: dt.date
+    einddatum: dt.date | None = None
+    uren_per_week: int = Field(gt=0, le=60)
+    jobhunter: Tekst | None = None
+    jobcoach: Tekst | None = None
+    taalcoaching: bool = Field(False, description="Taalcoaching op de werkplek.")
+    taalcoach: Tekst | None = Field(None, description="Wie de taalcoaching geeft.")
+
+
+class DuaalUitkomstIn(ApiModel):
+    uitkomst: DuaalUitkomst
+    datum: dt.date
+
+
+class AanbodIn(ApiModel):
+    aanbieder: Tekst
+    instellingsnummer: str | None = Field(
+        None, pattern=r"^\d{10}$", description="DUO's nummer van de cursusinstelling."
+    )
+    keurmerk_blik_op_werk: bool = Field(description="Op DUO's lijst met BoW-keurmerk.")
+    erkende_taalschakelinstelling: bool = Field(
+        False, description="Erkende Taalschakelinstelling (onderwijsroute)."
+    )
+    leerroute: Leerroute
+    startdatum: dt.date
+    einddatum: dt.date | None = None
+
+
+class BegeleidingIn(ApiModel):
+    organisatie: Tekst = Field(examples=["VluchtelingenWerk"])
+    startdatum: dt.date
+    einddatum: dt.date | None = None
+
+
 # --- Responses ---------------------------------------------------------------------------
+
+
+class DuaalTrajectOut(DuaalTrajectIn):
+    id: UUID
+    uitkomst: DuaalUitkomst | None
+    uitkomst_datum: dt.date | None
+
+
+class AanbodOut(AanbodIn):
+    pass
+
+
+class BegeleidingOut(BegeleidingIn):
+    pass
 
 
 class PipVersie(ApiModel):
@@ -202,6 +287,9 @@ class PipVersie(ApiModel):
     is_eerste_pip: bool
     startdatum_bijstand: dt.date | None
     verblijfsvergunning_asiel_bepaalde_tijd: bool | None
+    afgeschaalde_onderdelen: list[Examenonderdeel] = Field(
+        description="Gedeeltelijk afgeschaald: deze onderdelen op A2, de andere op B1."
+    )
 
 
 class Opschorting(ApiModel):
@@ -229,6 +317,7 @@ class UrenTotalen(ApiModel):
     pvt: int
     map: int
     participatie: int
+    participatie_intake: int = Field(description="Participatie-uren uit de brede intake.")
 
 
 class Urenregistratie(Cursusuren):
@@ -261,6 +350,48 @@ class Ontheffing(OntheffingBody):
     pass
 
 
+class Beeindiging(ApiModel):
+    reden: RedenBeeindiging
+    datum: dt.date
+
+
+class PipBekendmaking(ApiModel):
+    pip_versie: int
+    dagtekening: dt.date
+    verzonden_op: dt.date
+    bezwaartermijn_einde: dt.date = Field(description="Laatste dag om bezwaar te maken")
+
+
+class PipBezwaar(ApiModel):
+    pip_versie: int
+    ontvangen_op: dt.date
+    ter_post_op: dt.date | None
+    tijdig: bool
+    beslistermijn_einde: dt.date = Field(description="Laatste dag om op het bezwaar te beslissen")
+    beslissing: Beslissing | None
+    beslist_op: dt.date | None
+
+
+class VerzendingIn(ApiModel):
+    verzenddatum: dt.date = Field(description="Bekendmaking; de bezwaartermijn begint de dag erna")
+    pip_versie: int | None = Field(None, description="Standaard de actuele PIP-versie")
+
+
+class PipBezwaarIn(ApiModel):
+    ontvangen_op: dt.date
+    ter_post_op: dt.date | None = Field(None, description="Poststempel (art. 6:9 lid 2 Awb)")
+    verschoonbaar_toelichting: str | None = Field(
+        None, max_length=4000, description="Waarom een te laat bezwaar verschoonbaar is"
+    )
+    pip_versie: int | None = None
+
+
+class PipBeslissingIn(ApiModel):
+    datum: dt.date
+    beslissing: Beslissing
+    pip_versie: int | None = None
+
+
 class Pip(ApiModel):
     id: UUID
     versie: int = Field(description="Versie van het traject; gebruik als If-Match.")
@@ -275,6 +406,9 @@ class Pip(ApiModel):
     binnen_tien_weken: bool | None
     opschortingen: list[Opschorting]
     actuele_pip: PipVersie | None
+    plichtniveau: Niveau | None = Field(
+        description="Het niveau van de plicht (A2/B1; een B2-ambitie telt als B1)."
+    )
     pip_versies: list[PipVersie]
     inburgeringstermijn: Inburgeringstermijn | None
     uren: UrenTotalen
@@ -289,6 +423,24 @@ class Pip(ApiModel):
     ontheffingen: list[Ontheffing]
     voldaan: Voldaan | None
     ontbrekend_voor_afronding: list[str]
+    duale_trajecten: list[DuaalTrajectOut] = []
+    inburgeringsaanbod: list[AanbodOut] = []
+    maatschappelijke_begeleiding: BegeleidingOut | None = None
+    beeindigd: Beeindiging | None = Field(
+        None, description="Het traject sloot in deze gemeente: verhuisd, ingetrokken, overleden"
+    )
+    gepauzeerd_sinds: dt.date | None = Field(
+        None, description="Tijdelijke vrijstelling: de klokken staan stil sinds deze datum"
+    )
+    overgenomen_van: str | None = Field(None, description="De vorige gemeente (verhuizing)")
+    overgedragen_op: dt.date | None = None
+    bekendmakingen: list[PipBekendmaking] = Field(
+        default_factory=list, description="Verzending per PIP-versie en de bezwaartermijn"
+    )
+    bezwaren: list[PipBezwaar] = Field(default_factory=list)
+    nieuw_pip_nodig: bool = Field(
+        False, description="Een bezwaar tegen het PIP is gegrond: stel een nieuw PIP vast"
+    )
 
 
 class PipLijst(ApiModel):
@@ -589,8 +741,217 @@ def voldoe(
     return _antwoord(response, view)
 
 
+# --- The PIP as a beschikking: bekendmaking and bezwaar (Awb) -----------------------------
+
+
+@router.post(
+    "/pips/{pip_id}/verzending",
+    status_code=201,
+    summary="Leg vast wanneer het PIP is verzonden; de bezwaartermijn begint de dag erna",
+    dependencies=[_verwerkt("verzend-pip")],
+)
+def verzend(
+    pip_id: UUID,
+    body: VerzendingIn,
+    principal: Behandelaar,
+    app: App,
+    versie: ExpectedVersion,
+    response: Response,
+) -> Pip:
+    view = app.verzend(
+        pip_id, gemeenten=principal.gemeenten, verwachte_versie=versie, **body.model_dump()
+    )
+    return _antwoord(response, view)
+
+
+@router.post(
+    "/pips/{pip_id}/bezwaar",
+    status_code=201,
+    summary="Leg een bezwaar tegen het PIP vast (binnen zes weken na verzending)",
+    dependencies=[_verwerkt("bezwaar-pip")],
+)
+def dien_bezwaar_in(
+    pip_id: UUID,
+    body: PipBezwaarIn,
+    principal: Behandelaar,
+    app: App,
+    versie: ExpectedVersion,
+    response: Response,
+) -> Pip:
+    view = app.dien_bezwaar_in(
+        pip_id, gemeenten=principal.gemeenten, verwachte_versie=versie, **body.model_dump()
+    )
+    return _antwoord(response, view)
+
+
+@router.post(
+    "/pips/{pip_id}/bezwaar/beslissing",
+    status_code=201,
+    summary="Beslis op het bezwaar tegen het PIP; gegrond: een nieuw PIP is nodig",
+    dependencies=[_verwerkt("bezwaar-pip")],
+)
+def beslis_op_bezwaar(
+    pip_id: UUID,
+    body: PipBeslissingIn,
+    principal: Behandelaar,
+    app: App,
+    versie: ExpectedVersion,
+    response: Response,
+) -> Pip:
+    view = app.beslis_op_bezwaar(
+        pip_id, gemeenten=principal.gemeenten, verwachte_versie=versie, **body.model_dump()
+    )
+    return _antwoord(response, view)
+
+
+# --- Duale trajecten, aanbod, maatschappelijke begeleiding ------------------------------
+
+
+@router.post(
+    "/pips/{pip_id}/duale-trajecten",
+    status_code=201,
+    summary="Een duaal traject (taal met werk, stage of vrijwilligerswerk) als deel van het PIP",
+    dependencies=[_verwerkt("leg-duaal-traject-vast")],
+)
+def leg_duaal_traject_vast(
+    pip_id: UUID,
+    body: DuaalTrajectIn,
+    principal: Behandelaar,
+    app: App,
+    versie: ExpectedVersion,
+    response: Response,
+) -> Pip:
+    view = app.leg_duaal_traject_vast(
+        pip_id, gemeenten=principal.gemeenten, verwachte_versie=versie, **body.model_dump()
+    )
+    return _antwoord(response, view)
+
+
+@router.post(
+    "/pips/{pip_id}/duale-trajecten/{duaal_traject_id}/uitkomst",
+    summary="De uitkomst van een duaal traject",
+    dependencies=[_verwerkt("rond-duaal-traject-af")],
+)
+def rond_duaal_traject_af(
+    pip_id: UUID,
+    duaal_traject_id: UUID,
+    body: DuaalUitkomstIn,
+    principal: Behandelaar,
+    app: App,
+    versie: ExpectedVersion,
+    response: Response,
+) -> Pip:
+    view = app.rond_duaal_traject_af(
+        pip_id,
+        duaal_traject_id,
+        gemeenten=principal.gemeenten,
+        verwachte_versie=versie,
+        **body.model_dump(),
+    )
+    return _antwoord(response, view)
+
+
+@router.post(
+    "/pips/{pip_id}/inburgeringsaanbod",
+    summary="Het inburgeringsaanbod aan een asielstatushouder (art. 16), één per aanbieder",
+    dependencies=[_verwerkt("leg-aanbod-vast")],
+)
+def leg_aanbod_vast(
+    pip_id: UUID,
+    body: AanbodIn,
+    principal: Behandelaar,
+    app: App,
+    versie: ExpectedVersion,
+    response: Response,
+) -> Pip:
+    view = app.leg_aanbod_vast(
+        pip_id, gemeenten=principal.gemeenten, verwachte_versie=versie, **body.model_dump()
+    )
+    return _antwoord(response, view)
+
+
+@router.put(
+    "/pips/{pip_id}/maatschappelijke-begeleiding",
+    summary="De maatschappelijke begeleiding: wie, van wanneer tot wanneer",
+    dependencies=[_verwerkt("leg-begeleiding-vast")],
+)
+def leg_maatschappelijke_begeleiding_vast(
+    pip_id: UUID,
+    body: BegeleidingIn,
+    principal: Behandelaar,
+    app: App,
+    versie: ExpectedVersion,
+    response: Response,
+) -> Pip:
+    view = app.leg_maatschappelijke_begeleiding_vast(
+        pip_id, gemeenten=principal.gemeenten, verwachte_versie=versie, **body.model_dump()
+    )
+    return _antwoord(response, view)
+
+
 # --- Errors ------------------------------------------------------------------------------
 
+
+
+class OverdrachtVerlenging(ApiModel):
+    vorige_einddatum: dt.date
+    nieuwe_einddatum: dt.date
+
+
+class OverdrachtUitslag(ApiModel):
+    onderdeel: Examenonderdeel
+    examendatum: dt.date
+    behaald: bool
+    niveau: Niveau | None
+
+
+class OverdrachtVrijstelling(ApiModel):
+    omvang: Omvang
+    onderdeel: Examenonderdeel | None
+    niveau: Niveau | None
+    reden: VrijstellingReden | None
+    datum_oordeel: dt.date
+
+
+class Overdrachtsdossier(ApiModel):
+    """Warm handover: what the next gemeente needs to continue, nothing more."""
+
+    pip_id: UUID
+    gemeente: str
+    inburgeraar_id: UUID
+    naar_gemeente: str
+    nieuw_inburgeraar_id: UUID
+    datum: dt.date
+    doelgroep: Doelgroep
+    datum_start_inburgeringsplicht: dt.date
+    termijn_start: dt.date | None
+    termijn_einde: dt.date | None
+    verlengingen: list[OverdrachtVerlenging]
+    eerste_dagtekening: dt.date | None
+    laatste_dagtekening: dt.date | None
+    binnen_tien_weken: bool | None
+    leerroute: Leerroute | None
+    niveau: Niveau | None
+    uren: dict[str, int]
+    inspanning_voldoende: bool | None
+    uitslagen: list[OverdrachtUitslag]
+    vrijstellingen: list[OverdrachtVrijstelling]
+    knm_behaald_op: dt.date | None
+    pvt_datum: dt.date | None
+    map_datum: dt.date | None
+
+
+@router.get(
+    "/pips/{pip_id}/overdrachtsdossier",
+    summary="Het overdrachtsdossier van een traject dat naar een andere gemeente ging",
+    description="Available to the old gemeente for one month after the handover (DUO shows "
+    "it the person that long); 404 without a handover, 410 after that month.",
+    dependencies=[_verwerkt("lees-overdrachtsdossier")],
+)
+def lees_overdrachtsdossier(pip_id: UUID, principal: Behandelaar, app: App) -> Overdrachtsdossier:
+    dossier = app.overdrachtsdossier(pip_id, gemeenten=principal.gemeenten)
+    noteer_betrokkene(dossier["inburgeraar_id"], dossier["gemeente"])
+    return Overdrachtsdossier.model_validate(dossier)
 
 def _param(regel: Regel) -> dict[str, Any]:
     return {"name": regel.veld or "body", "code": regel.code, "reason": regel.detail}

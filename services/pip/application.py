@@ -8,25 +8,30 @@ import logging
 from collections.abc import Callable, Collection
 from dataclasses import asdict
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from services.pip import rules
 from services.pip.domainmodel import Inburgeringstraject, traject_id
 from services.pip.rules import (
     Doelgroep,
+    DuaalOordeel,
+    DuaalSoort,
+    DuaalUitkomst,
     Examenonderdeel,
     Leerroute,
     Niveau,
     Omvang,
     OntheffingGrond,
+    RedenBeeindiging,
     UrenSoort,
     VerlengingReden,
     Verwijtbaar,
     VoldaanGrond,
     VrijstellingReden,
 )
+from shared.awb import Beslissing
 from shared.deadlines import TermijnApplication
-from shared.domain import GeenToegang
+from shared.domain import GeenToegang, today
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +56,10 @@ class PipApplication(TermijnApplication):
         datum_start_inburgeringsplicht: dt.date,
         vestigingsdatum: dt.date | None = None,
         geadviseerde_leerroute: Leerroute | None = None,
+        uiterste_datum_pip: dt.date | None = None,
     ) -> Overzicht:
+        """`uiterste_datum_pip`: the ten weeks as intake states them (None: no kennisgeving
+        known apart from the start, as intake registers it then)."""
         if gemeente not in gemeenten:
             raise GeenToegang(f"Geen toegang tot gemeente {gemeente}")
         bestaat = traject_id(gemeente, inburgeraar_id) in self.repository
@@ -63,6 +71,7 @@ class PipApplication(TermijnApplication):
             datum_start_inburgeringsplicht=datum_start_inburgeringsplicht,
             vestigingsdatum=vestigingsdatum,
             geadviseerde_leerroute=geadviseerde_leerroute,
+            uiterste_datum_pip=uiterste_datum_pip,
         )
         self.save(traject)
         return overzicht(traject)
@@ -90,6 +99,7 @@ class PipApplication(TermijnApplication):
         datum_start_inburgeringsplicht: dt.date,
         vestigingsdatum: dt.date | None = None,
         geadviseerde_leerroute: Leerroute | None = None,
+        uiterste_datum_pip: dt.date | None = None,
     ) -> Overzicht:
         return self._wijzig(
             pip_id,
@@ -100,8 +110,41 @@ class PipApplication(TermijnApplication):
                 datum_start_inburgeringsplicht=datum_start_inburgeringsplicht,
                 vestigingsdatum=vestigingsdatum,
                 geadviseerde_leerroute=geadviseerde_leerroute,
+                uiterste_datum_pip=uiterste_datum_pip,
             ),
         )
+
+    def verschuif_uiterste_datum_pip(
+        self, pip_id: UUID, basis_uiterste_datum_pip: dt.date, *, gemeenten: Collection[str]
+    ) -> Overzicht:
+        """Intake moved the ten weeks (UitersteDatumPipGewijzigd); one save."""
+        traject = self.get_voor(Inburgeringstraject, pip_id, gemeenten)
+        if traject.verschuif_uiterste_datum_pip(basis_uiterste_datum_pip):
+            self.save(traject)
+        return overzicht(traject)
+
+    def neem_termijn_van_duo_over(
+        self,
+        pip_id: UUID,
+        *,
+        gemeenten: Collection[str],
+        startdatum: dt.date,
+        einddatum: dt.date,
+        gebeurtenis: str,
+        verlengingsgrondcode: str | None = None,
+        verlengingsgrondomschrijving: str | None = None,
+    ) -> Overzicht:
+        """DUO's termijn (InburgeringstermijnOntvangen after SS102-SS104); one save."""
+        traject = self.get_voor(Inburgeringstraject, pip_id, gemeenten)
+        if traject.neem_termijn_van_duo_over(
+            startdatum=startdatum,
+            einddatum=einddatum,
+            gebeurtenis=gebeurtenis,
+            verlengingsgrondcode=verlengingsgrondcode,
+            verlengingsgrondomschrijving=verlengingsgrondomschrijving,
+        ):
+            self.save(traject)
+        return overzicht(traject)
 
     def wacht_op_derden(
         self,
@@ -210,9 +253,28 @@ class PipApplication(TermijnApplication):
         gemeenten: Collection[str],
         verwachte_versie: int | None = None,
         dagtekening: dt.date,
+        onderdelen: list[Examenonderdeel] | None = None,
     ) -> Overzicht:
         return self._wijzig(
-            pip_id, gemeenten, verwachte_versie, lambda t: t.schaal_af(dagtekening=dagtekening)
+            pip_id,
+            gemeenten,
+            verwachte_versie,
+            lambda t: t.schaal_af(dagtekening=dagtekening, onderdelen=onderdelen),
+        )
+
+    def neem_intakeuren_over(
+        self,
+        pip_id: UUID,
+        *,
+        gemeenten: Collection[str],
+        uren: int,
+        peildatum: dt.date,
+    ) -> Overzicht:
+        return self._wijzig(
+            pip_id,
+            gemeenten,
+            None,
+            lambda t: t.neem_intakeuren_over(uren=uren, peildatum=peildatum),
         )
 
     def voer_gesprek(
@@ -225,6 +287,8 @@ class PipApplication(TermijnApplication):
         inspanning_voldoende: bool | None = None,
         eindgesprek_z_route: bool = False,
         verslag: str | None = None,
+        duaal_traject_id: UUID | None = None,
+        duaal_oordeel: DuaalOordeel | None = None,
     ) -> Overzicht:
         return self._wijzig(
             pip_id,
@@ -235,6 +299,8 @@ class PipApplication(TermijnApplication):
                 inspanning_voldoende=inspanning_voldoende,
                 eindgesprek_z_route=eindgesprek_z_route,
                 verslag=verslag,
+                duaal_traject_id=duaal_traject_id,
+                duaal_oordeel=duaal_oordeel,
             ),
         )
 
@@ -325,13 +391,18 @@ class PipApplication(TermijnApplication):
         onderdeel: Examenonderdeel | None = None,
         grond: OntheffingGrond,
         datum_oordeel: dt.date,
+        maximum_participatie_uren: int | None = None,
     ) -> Overzicht:
         return self._wijzig(
             pip_id,
             gemeenten,
             verwachte_versie,
             lambda t: t.verleen_ontheffing(
-                omvang=omvang, onderdeel=onderdeel, grond=grond, datum_oordeel=datum_oordeel
+                omvang=omvang,
+                onderdeel=onderdeel,
+                grond=grond,
+                datum_oordeel=datum_oordeel,
+                maximum_participatie_uren=maximum_participatie_uren,
             ),
         )
 
@@ -347,6 +418,292 @@ class PipApplication(TermijnApplication):
         return self._wijzig(
             pip_id, gemeenten, verwachte_versie, lambda t: t.voldoe(grond=grond, datum=datum)
         )
+
+    # --- The PIP as a beschikking: bekendmaking and bezwaar (Awb) -----------------------
+
+    def verzend(
+        self,
+        pip_id: UUID,
+        *,
+        gemeenten: Collection[str],
+        verwachte_versie: int | None = None,
+        verzenddatum: dt.date,
+        pip_versie: int | None = None,
+    ) -> Overzicht:
+        return self._wijzig(
+            pip_id,
+            gemeenten,
+            verwachte_versie,
+            lambda t: t.verzend(verzenddatum=verzenddatum, pip_versie=pip_versie),
+        )
+
+    def dien_bezwaar_in(
+        self,
+        pip_id: UUID,
+        *,
+        gemeenten: Collection[str],
+        verwachte_versie: int | None = None,
+        ontvangen_op: dt.date,
+        ter_post_op: dt.date | None = None,
+        verschoonbaar_toelichting: str | None = None,
+        pip_versie: int | None = None,
+    ) -> Overzicht:
+        return self._wijzig(
+            pip_id,
+            gemeenten,
+            verwachte_versie,
+            lambda t: t.dien_bezwaar_in(
+                ontvangen_op=ontvangen_op,
+                ter_post_op=ter_post_op,
+                verschoonbaar_toelichting=verschoonbaar_toelichting,
+                pip_versie=pip_versie,
+            ),
+        )
+
+    def beslis_op_bezwaar(
+        self,
+        pip_id: UUID,
+        *,
+        gemeenten: Collection[str],
+        verwachte_versie: int | None = None,
+        datum: dt.date,
+        beslissing: Beslissing,
+        pip_versie: int | None = None,
+    ) -> Overzicht:
+        return self._wijzig(
+            pip_id,
+            gemeenten,
+            verwachte_versie,
+            lambda t: t.beslis_op_bezwaar(
+                datum=datum, beslissing=beslissing, pip_versie=pip_versie
+            ),
+        )
+
+    # --- Duale trajecten, aanbod, maatschappelijke begeleiding -------------------------
+
+    def leg_duaal_traject_vast(
+        self,
+        pip_id: UUID,
+        *,
+        gemeenten: Collection[str],
+        verwachte_versie: int | None = None,
+        soort: DuaalSoort,
+        werkgever: str,
+        startdatum: dt.date,
+        einddatum: dt.date | None = None,
+        uren_per_week: int,
+        jobhunter: str | None = None,
+        jobcoach: str | None = None,
+        taalcoaching: bool = False,
+        taalcoach: str | None = None,
+    ) -> Overzicht:
+        """A new duaal traject; its id is in `duale_trajecten` of the answer."""
+        return self._wijzig(
+            pip_id,
+            gemeenten,
+            verwachte_versie,
+            lambda t: t.leg_duaal_traject_vast(
+                duaal_traject_id=uuid4(),
+                soort=soort,
+                werkgever=werkgever,
+                startdatum=startdatum,
+                einddatum=einddatum,
+                uren_per_week=uren_per_week,
+                jobhunter=jobhunter,
+                jobcoach=jobcoach,
+                taalcoaching=taalcoaching,
+                taalcoach=taalcoach,
+            ),
+        )
+
+    def rond_duaal_traject_af(
+        self,
+        pip_id: UUID,
+        duaal_traject_id: UUID,
+        *,
+        gemeenten: Collection[str],
+        verwachte_versie: int | None = None,
+        uitkomst: DuaalUitkomst,
+        datum: dt.date,
+    ) -> Overzicht:
+        return self._wijzig(
+            pip_id,
+            gemeenten,
+            verwachte_versie,
+            lambda t: t.rond_duaal_traject_af(
+                duaal_traject_id=duaal_traject_id, uitkomst=uitkomst, datum=datum
+            ),
+        )
+
+    def leg_aanbod_vast(
+        self,
+        pip_id: UUID,
+        *,
+        gemeenten: Collection[str],
+        verwachte_versie: int | None = None,
+        aanbieder: str,
+        instellingsnummer: str | None = None,
+        keurmerk_blik_op_werk: bool,
+        erkende_taalschakelinstelling: bool = False,
+        leerroute: Leerroute,
+        startdatum: dt.date,
+        einddatum: dt.date | None = None,
+    ) -> Overzicht:
+        return self._wijzig(
+            pip_id,
+            gemeenten,
+            verwachte_versie,
+            lambda t: t.leg_aanbod_vast(
+                aanbieder=aanbieder,
+                instellingsnummer=instellingsnummer,
+                keurmerk_blik_op_werk=keurmerk_blik_op_werk,
+                erkende_taalschakelinstelling=erkende_taalschakelinstelling,
+                leerroute=leerroute,
+                startdatum=startdatum,
+                einddatum=einddatum,
+            ),
+        )
+
+    def leg_maatschappelijke_begeleiding_vast(
+        self,
+        pip_id: UUID,
+        *,
+        gemeenten: Collection[str],
+        verwachte_versie: int | None = None,
+        organisatie: str,
+        startdatum: dt.date,
+        einddatum: dt.date | None = None,
+    ) -> Overzicht:
+        return self._wijzig(
+            pip_id,
+            gemeenten,
+            verwachte_versie,
+            lambda t: t.leg_maatschappelijke_begeleiding_vast(
+                organisatie=organisatie, startdatum=startdatum, einddatum=einddatum
+            ),
+        )
+
+    # --- The whole life: policies acting for one gemeente on its own traject ------------
+
+    def _traject_van(self, gemeente: str, inburgeraar_id: UUID) -> Inburgeringstraject | None:
+        pip_id = traject_id(gemeente, inburgeraar_id)
+        if pip_id not in self.repository:
+            return None
+        return self.get_voor(Inburgeringstraject, pip_id, [gemeente])
+
+    def _levensgebeurtenis(
+        self,
+        gemeente: str,
+        inburgeraar_id: UUID,
+        command: Callable[[Inburgeringstraject], None],
+    ) -> Overzicht | None:
+        """A change of the obligation reaches the traject, if this gemeente has one that is
+        still open (met or closed: nothing changes any more)."""
+        traject = self._traject_van(gemeente, inburgeraar_id)
+        if traject is None or traject.voldaan is not None or traject.beeindigd is not None:
+            log.info("No open traject of %s in %s: nothing to change", inburgeraar_id, gemeente)
+            return None
+        command(traject)
+        self.save(traject)
+        return overzicht(traject)
+
+    def beeindig_traject(
+        self,
+        *,
+        gemeente: str,
+        inburgeraar_id: UUID,
+        reden: RedenBeeindiging,
+        datum: dt.date,
+        toelichting: str | None = None,
+    ) -> Overzicht | None:
+        return self._levensgebeurtenis(
+            gemeente,
+            inburgeraar_id,
+            lambda t: t.beeindig(reden=reden, datum=datum, toelichting=toelichting),
+        )
+
+    def pauzeer_traject(
+        self, *, gemeente: str, inburgeraar_id: UUID, reden: VrijstellingReden, datum: dt.date
+    ) -> Overzicht | None:
+        return self._levensgebeurtenis(
+            gemeente, inburgeraar_id, lambda t: t.pauzeer(reden=reden, datum=datum)
+        )
+
+    def hervat_traject(
+        self, *, gemeente: str, inburgeraar_id: UUID, datum: dt.date, uiterste_datum_pip: dt.date
+    ) -> Overzicht | None:
+        return self._levensgebeurtenis(
+            gemeente,
+            inburgeraar_id,
+            lambda t: t.hervat(datum=datum, uiterste_datum_pip=uiterste_datum_pip),
+        )
+
+    def wijzig_doelgroep(
+        self, *, gemeente: str, inburgeraar_id: UUID, naar: Doelgroep, datum: dt.date
+    ) -> Overzicht | None:
+        return self._levensgebeurtenis(
+            gemeente, inburgeraar_id, lambda t: t.wijzig_doelgroep(naar=naar, datum=datum)
+        )
+
+    def draag_traject_over(
+        self,
+        *,
+        gemeente: str,
+        inburgeraar_id: UUID,
+        naar_gemeente: str,
+        nieuw_inburgeraar_id: UUID,
+        datum: dt.date,
+    ) -> Overzicht | None:
+        return self._levensgebeurtenis(
+            gemeente,
+            inburgeraar_id,
+            lambda t: t.draag_over(
+                naar_gemeente=naar_gemeente, nieuw_inburgeraar_id=nieuw_inburgeraar_id, datum=datum
+            ),
+        )
+
+    def neem_traject_over(
+        self,
+        *,
+        gemeente: str,
+        inburgeraar_id: UUID,
+        van_gemeente: str,
+        vorig_inburgeraar_id: UUID,
+        datum: dt.date,
+        doelgroep: Doelgroep,
+        datum_start_inburgeringsplicht: dt.date,
+        feiten: dict[str, Any],
+    ) -> Overzicht:
+        """The new gemeente continues: on its concept-PIP if the intake already opened one,
+        else on a new one; one save either way."""
+        traject = self._traject_van(gemeente, inburgeraar_id)
+        if traject is None:
+            traject = Inburgeringstraject.stel_concept_op(
+                gemeente=gemeente,
+                inburgeraar_id=inburgeraar_id,
+                doelgroep=doelgroep,
+                datum_start_inburgeringsplicht=datum_start_inburgeringsplicht,
+                vestigingsdatum=datum,
+                geadviseerde_leerroute=None,
+            )
+        traject.neem_over(
+            van_gemeente=van_gemeente,
+            vorig_inburgeraar_id=vorig_inburgeraar_id,
+            datum=datum,
+            feiten=feiten,
+        )
+        self.save(traject)
+        return overzicht(traject)
+
+    def overdrachtsdossier(self, pip_id: UUID, *, gemeenten: Collection[str]) -> Overzicht:
+        """The old gemeente's warm handover, while DUO still shows it the person."""
+        traject = self.get_voor(Inburgeringstraject, pip_id, gemeenten)
+        return {
+            "pip_id": traject.id,
+            "gemeente": traject.gemeente,
+            "inburgeraar_id": traject.inburgeraar_id,
+            **traject.overdrachtsdossier(today()),
+        }
 
     # --- Reading -----------------------------------------------------------------------
 
@@ -389,10 +746,23 @@ def overzicht(t: Inburgeringstraject) -> Overzicht:
         "binnen_tien_weken": None if actuele is None else actuele.binnen_tien_weken,
         "opschortingen": [asdict(o) for o in t.opschortingen],
         "actuele_pip": None if actuele is None else asdict(actuele),
+        "plichtniveau": None if actuele is None else rules.plichtniveau(actuele.niveau),
         "pip_versies": [asdict(p) for p in t.pips],
+        "bekendmakingen": [
+            {"pip_versie": versie, **asdict(b)} for versie, b in sorted(t.verzendingen.items())
+        ],
+        "bezwaren": [
+            {"pip_versie": versie, **asdict(b)}
+            for versie, lijst in sorted(t.bezwaren.items())
+            for b in lijst
+        ],
+        "nieuw_pip_nodig": t.nieuw_pip_nodig,
         "inburgeringstermijn": termijn,
         "uren": {soort.value: t.uren_totaal(soort) for soort in UrenSoort}
-        | {"cursus_keurmerk": t.uren_totaal(UrenSoort.CURSUS, alleen_keurmerk=True)},
+        | {
+            "cursus_keurmerk": t.uren_totaal(UrenSoort.CURSUS, alleen_keurmerk=True),
+            "participatie_intake": t.intake_participatie_uren,
+        },
         "urenregistraties": [asdict(u) for u in t.uren],
         "voortgangsgesprekken": [asdict(g) for g in t.gesprekken],
         "participatieverklaring": None if t.pvt is None else asdict(t.pvt),
@@ -406,4 +776,15 @@ def overzicht(t: Inburgeringstraject) -> Overzicht:
         "ontheffingen": [asdict(o) for o in t.ontheffingen],
         "voldaan": None if t.voldaan is None else {"grond": t.voldaan[0], "datum": t.voldaan[1]},
         "ontbrekend_voor_afronding": [] if t.voldaan else t.ontbrekend_voor_afronding(),
+        "beeindigd": None
+        if t.beeindigd is None
+        else {"reden": t.beeindigd[0], "datum": t.beeindigd[1]},
+        "gepauzeerd_sinds": t.gepauzeerd_sinds,
+        "overgenomen_van": None if t.overgenomen is None else t.overgenomen.van_gemeente,
+        "overgedragen_op": t.overdracht_op,
+        "duale_trajecten": [asdict(d) for d in t.duale_trajecten.values()],
+        "inburgeringsaanbod": [asdict(a) for a in t.aanbod.values()],
+        "maatschappelijke_begeleiding": None
+        if t.maatschappelijke_begeleiding is None
+        else asdict(t.maatschappelijke_begeleiding),
     }

@@ -28,7 +28,7 @@ from fastapi import FastAPI
 from services.pip.api import register_exception_handlers, router
 from services.pip.application import PipApplication
 from services.pip.config import PipSettings
-from services.pip.consumers import DuoExamenPolicy, PipPolicy
+from services.pip.consumers import DuoExamenPolicy, PipOvernamePolicy, PipPolicy
 from shared.api import create_api
 from shared.config import PlatformSettings
 from shared.consumer import Consumer, DeadLetters
@@ -93,7 +93,16 @@ def build_consumers(
     return [
         choreography_consumer(
             settings, application, PipPolicy(application), INTAKE, intake, dead_letters
-        )
+        ),
+        # Its own log: a traject handed over by one gemeente is taken over by the next.
+        choreography_consumer(
+            settings,
+            application,
+            PipOvernamePolicy(application),
+            SERVICE,
+            application,
+            dead_letters,
+        ),
     ]
 
 

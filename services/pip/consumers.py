@@ -7,17 +7,32 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from typing import Any
 from uuid import UUID
 
 from contracts import duo as duo_contract
 from contracts import intake as intake_contract
+from contracts import pip as pip_contract
 from services.pip.application import PipApplication
 from services.pip.domainmodel import traject_id
-from services.pip.rules import Doelgroep, Examenonderdeel, Leerroute, Niveau, TrajectBestaatAl
+from services.pip.rules import (
+    Doelgroep,
+    Examenonderdeel,
+    InburgeringsplichtAlVoldaan,
+    Leerroute,
+    Niveau,
+    PIPAlVastgesteld,
+    RedenBeeindiging,
+    TrajectBestaatAl,
+    VrijstellingReden,
+)
 from shared.berichten import OnleesbaarBericht, vereist
 
 log = logging.getLogger(__name__)
+
+INTAKE_AFGEROND = frozenset({intake_contract.INTAKE_AFGEROND, intake_contract.INTAKE_AFGEROND_V1})
+DUO_TERMIJN = frozenset({duo_contract.INBURGERINGSTERMIJN_ONTVANGEN})
 
 
 class PipPolicy:
@@ -25,9 +40,23 @@ class PipPolicy:
         self.application = application
 
     def handles(self, ce_type: str) -> bool:
-        return ce_type == intake_contract.INTAKE_AFGEROND
+        return (
+            ce_type in LEVENSGEBEURTENISSEN
+            or ce_type in INTAKE_AFGEROND
+            or ce_type == intake_contract.PARTICIPATIEUREN_INTAKE_VASTGESTELD
+            or ce_type == intake_contract.UITERSTE_DATUM_PIP_GEWIJZIGD
+        )
 
     def handle(self, cloudevent: dict[str, Any]) -> None:
+        if cloudevent["type"] in LEVENSGEBEURTENISSEN:
+            PipLevenPolicy(self.application).handle(cloudevent)
+            return
+        if cloudevent["type"] == intake_contract.PARTICIPATIEUREN_INTAKE_VASTGESTELD:
+            self._intakeuren(cloudevent)
+            return
+        if cloudevent["type"] == intake_contract.UITERSTE_DATUM_PIP_GEWIJZIGD:
+            self._uiterste_datum(cloudevent)
+            return
         data = cloudevent["data"]
         gemeente = cloudevent["gemeente"]
         vereist(
@@ -48,6 +77,8 @@ class PipPolicy:
                 ),
                 "vestigingsdatum": _datum(data.get("vestigingsdatum")),
                 "geadviseerde_leerroute": Leerroute(data["leerroute"]),
+                # v1 (before intake stated it): None, the start stands in for the kennisgeving.
+                "uiterste_datum_pip": _datum(data.get("uitersteDatumPip")),
             }
         except (KeyError, TypeError, ValueError) as e:
             raise OnleesbaarBericht(f"{cloudevent['type']} {cloudevent['id']}: {e!r}") from e
@@ -59,6 +90,40 @@ class PipPolicy:
             # ended: theirs stands; the advice is in the intake for them to read.
             wie = concept["inburgeraar_id"], concept["gemeente"]
             log.info("PIP for %s in %s exists; IntakeAfgerond changes nothing", *wie)
+
+    def _uiterste_datum(self, cloudevent: dict[str, Any]) -> None:
+        """Intake moved the ten weeks (a later kennisgeving or BRP registration): the
+        concept takes the new deadline over. No traject yet: IntakeAfgerond will carry it;
+        a PIP already set: its ten weeks are history."""
+        vereist(cloudevent, "inburgeraarId", "uitersteDatumPip")
+        data, gemeente = cloudevent["data"], cloudevent["gemeente"]
+        try:
+            pip_id = traject_id(gemeente, UUID(data["inburgeraarId"]))
+            uiterste = dt.date.fromisoformat(data["uitersteDatumPip"])
+        except (KeyError, TypeError, ValueError) as e:
+            raise OnleesbaarBericht(f"{cloudevent['type']} {cloudevent['id']}: {e!r}") from e
+        if pip_id not in self.application.repository:
+            log.info("No traject for %s yet; IntakeAfgerond will carry the deadline", pip_id)
+            return
+        try:
+            self.application.verschuif_uiterste_datum_pip(pip_id, uiterste, gemeenten=[gemeente])
+        except (PIPAlVastgesteld, InburgeringsplichtAlVoldaan):
+            log.info("PIP %s already set or obligation met: the deadline stays", pip_id)
+
+    def _intakeuren(self, cloudevent: dict[str, Any]) -> None:
+        """The brede intake's participation hours (after its IntakeAfgerond opened the
+        traject) count for the Z-route (art. 3.14 Besluit)."""
+        vereist(cloudevent, "inburgeraarId", "uren", "peildatum")
+        data, gemeente = cloudevent["data"], cloudevent["gemeente"]
+        try:
+            pip_id = traject_id(gemeente, UUID(data["inburgeraarId"]))
+            uren = int(data["uren"])
+            peildatum = dt.date.fromisoformat(data["peildatum"])
+        except (KeyError, TypeError, ValueError) as e:
+            raise OnleesbaarBericht(f"{cloudevent['type']} {cloudevent['id']}: {e!r}") from e
+        self.application.neem_intakeuren_over(
+            pip_id, gemeenten=[gemeente], uren=uren, peildatum=peildatum
+        )
 
 
 def _datum(iso: str | None) -> dt.date | None:
@@ -74,9 +139,12 @@ class DuoExamenPolicy:
         self.application = application
 
     def handles(self, ce_type: str) -> bool:
-        return ce_type == duo_contract.EXAMENRESULTAAT_ONTVANGEN
+        return ce_type == duo_contract.EXAMENRESULTAAT_ONTVANGEN or ce_type in DUO_TERMIJN
 
     def handle(self, cloudevent: dict[str, Any]) -> None:
+        if cloudevent["type"] in DUO_TERMIJN:
+            self._termijn(cloudevent)
+            return
         vereist(cloudevent, "inburgeraarId", "onderdeel", "examendatum", "resultaat")
         data, gemeente = cloudevent["data"], cloudevent["gemeente"]
         if data["resultaat"] not in ("Geslaagd", "Gezakt"):
@@ -96,4 +164,189 @@ class DuoExamenPolicy:
             examendatum=examendatum,
             behaald=data["resultaat"] == "Geslaagd",
             niveau=niveau,
+        )
+
+    def _termijn(self, cloudevent: dict[str, Any]) -> None:
+        """DUO's termijn after SS102-SS104 (InburgeringstermijnOntvangen): DUO's start and
+        last day win (art. 11 and 12 Wi2021)."""
+        vereist(cloudevent, "inburgeraarId", "startdatum", "einddatum", "gebeurtenisId")
+        data, gemeente = cloudevent["data"], cloudevent["gemeente"]
+        try:
+            pip_id = traject_id(gemeente, UUID(data["inburgeraarId"]))
+            startdatum = dt.date.fromisoformat(data["startdatum"])
+            einddatum = dt.date.fromisoformat(data["einddatum"])
+        except (KeyError, TypeError, ValueError) as e:
+            raise OnleesbaarBericht(f"{cloudevent['type']} {cloudevent['id']}: {e!r}") from e
+        self.application.neem_termijn_van_duo_over(
+            pip_id,
+            gemeenten=[gemeente],
+            startdatum=startdatum,
+            einddatum=einddatum,
+            gebeurtenis=data["gebeurtenisId"],
+            verlengingsgrondcode=data.get("verlengingsgrondcode"),
+            verlengingsgrondomschrijving=data.get("verlengingsgrondomschrijving"),
+        )
+
+
+# --- The whole life of the obligation ------------------------------------------------------
+
+# intake's reason the obligation was withdrawn -> the traject's reason (the detail travels as
+# toelichting: naturalisatie, aow_leeftijd, vertrek_uit_nederland, ...).
+EINDE_VAN_INTAKE = {
+    intake_contract.INBURGERINGSPLICHT_INGETROKKEN: RedenBeeindiging.INGETROKKEN,
+    intake_contract.INBURGERAAR_OVERLEDEN: RedenBeeindiging.OVERLEDEN,
+}
+# intake's tijdelijke vrijstelling reason (DUO's code) -> the traject's VrijstellingReden.
+TIJDELIJKE_VRIJSTELLING_VAN_INTAKE = {"INS": VrijstellingReden.INS, "OPL": VrijstellingReden.OPL}
+LEVENSGEBEURTENISSEN = frozenset(
+    {
+        *EINDE_VAN_INTAKE,
+        intake_contract.TIJDELIJKE_VRIJSTELLING_VERLEEND,
+        intake_contract.TIJDELIJKE_VRIJSTELLING_BEEINDIGD,
+        intake_contract.DOELGROEP_GEWIJZIGD,
+        intake_contract.INBURGERAAR_VERHUISD,
+    }
+)
+
+
+def _datum_uit(cloudevent: dict[str, Any], veld: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(cloudevent["data"][veld])
+    except (KeyError, TypeError, ValueError) as e:
+        raise OnleesbaarBericht(f"{cloudevent['type']} {cloudevent['id']}: {e!r}") from e
+
+
+def _uuid_uit(cloudevent: dict[str, Any], veld: str) -> UUID:
+    try:
+        return UUID(str(cloudevent["data"][veld]))
+    except (KeyError, ValueError) as e:
+        raise OnleesbaarBericht(f"{cloudevent['type']} {cloudevent['id']}: {e!r}") from e
+
+
+class PipLevenPolicy:
+    """intake's record of the person's life -> this gemeente's traject: withdrawn or died
+    closes it (TrajectBeeindigd), a temporary vrijstelling pauses and resumes it, a change of
+    doelgroep follows, a move away hands it over (TrajectOvergedragen) and closes it."""
+
+    def __init__(self, application: PipApplication) -> None:
+        self.application = application
+
+    def handles(self, ce_type: str) -> bool:
+        return ce_type in LEVENSGEBEURTENISSEN
+
+    def handle(self, cloudevent: dict[str, Any]) -> None:
+        vereist(cloudevent, "inburgeraarId", "datum")
+        ce_type, data = cloudevent["type"], cloudevent["data"]
+        gemeente, inburgeraar_id = cloudevent["gemeente"], _uuid_uit(cloudevent, "inburgeraarId")
+        datum = _datum_uit(cloudevent, "datum")
+        if ce_type in EINDE_VAN_INTAKE:
+            self.application.beeindig_traject(
+                gemeente=gemeente,
+                inburgeraar_id=inburgeraar_id,
+                reden=EINDE_VAN_INTAKE[ce_type],
+                datum=datum,
+                toelichting=data.get("reden"),
+            )
+        elif ce_type == intake_contract.TIJDELIJKE_VRIJSTELLING_VERLEEND:
+            vereist(cloudevent, "reden")
+            try:
+                reden = TIJDELIJKE_VRIJSTELLING_VAN_INTAKE[data["reden"]]
+            except KeyError as e:
+                raise OnleesbaarBericht(f"{ce_type} {cloudevent['id']}: {e!r}") from e
+            self.application.pauzeer_traject(
+                gemeente=gemeente, inburgeraar_id=inburgeraar_id, reden=reden, datum=datum
+            )
+        elif ce_type == intake_contract.TIJDELIJKE_VRIJSTELLING_BEEINDIGD:
+            vereist(cloudevent, "uitersteDatumPip")
+            self.application.hervat_traject(
+                gemeente=gemeente,
+                inburgeraar_id=inburgeraar_id,
+                datum=datum,
+                uiterste_datum_pip=_datum_uit(cloudevent, "uitersteDatumPip"),
+            )
+        elif ce_type == intake_contract.DOELGROEP_GEWIJZIGD:
+            vereist(cloudevent, "naar")
+            try:
+                naar = Doelgroep(data["naar"])
+            except ValueError as e:
+                raise OnleesbaarBericht(f"{ce_type} {cloudevent['id']}: {e!r}") from e
+            self.application.wijzig_doelgroep(
+                gemeente=gemeente, inburgeraar_id=inburgeraar_id, naar=naar, datum=datum
+            )
+        else:
+            vereist(cloudevent, "naarGemeente", "nieuwInburgeraarId")
+            self.application.draag_traject_over(
+                gemeente=gemeente,
+                inburgeraar_id=inburgeraar_id,
+                naar_gemeente=data["naarGemeente"],
+                nieuw_inburgeraar_id=_uuid_uit(cloudevent, "nieuwInburgeraarId"),
+                datum=datum,
+            )
+
+
+def _snake(waarden: dict[str, Any]) -> dict[str, Any]:
+    """Nested keys as the traject names them (the CloudEvent may spell them in camelCase)."""
+    return {re.sub(r"(?<!^)([A-Z])", r"_\1", k).lower(): v for k, v in waarden.items()}
+
+
+OVERDRACHT_DATUMS = ("termijnStart", "termijnEinde", "eersteDagtekening", "laatsteDagtekening",
+                     "knmBehaaldOp", "pvtDatum", "mapDatum")  # fmt: skip
+
+
+class PipOvernamePolicy:
+    """The PIP service's own log: a traject handed over to a gemeente (TrajectOvergedragen,
+    addressed to `naarGemeente`) is taken over there by that gemeente's traject, and only
+    there (TrajectOvergenomen)."""
+
+    def __init__(self, application: PipApplication) -> None:
+        self.application = application
+
+    def handles(self, ce_type: str) -> bool:
+        return ce_type == pip_contract.TRAJECT_OVERGEDRAGEN
+
+    def handle(self, cloudevent: dict[str, Any]) -> None:
+        vereist(
+            cloudevent,
+            "inburgeraarId",
+            "naarGemeente",
+            "nieuwInburgeraarId",
+            "datum",
+            "doelgroep",
+            "datumStartInburgeringsplicht",
+        )
+        data = cloudevent["data"]
+        try:
+            doelgroep = Doelgroep(data["doelgroep"])
+            datums = {
+                veld: None if data.get(veld) is None else dt.date.fromisoformat(data[veld])
+                for veld in OVERDRACHT_DATUMS
+            }
+        except (TypeError, ValueError) as e:
+            raise OnleesbaarBericht(f"{cloudevent['type']} {cloudevent['id']}: {e!r}") from e
+        feiten = {
+            "termijn_start": datums["termijnStart"],
+            "termijn_einde": datums["termijnEinde"],
+            "verlengingen": [_snake(v) for v in data.get("verlengingen") or []],
+            "eerste_dagtekening": datums["eersteDagtekening"],
+            "laatste_dagtekening": datums["laatsteDagtekening"],
+            "binnen_tien_weken": data.get("binnenTienWeken"),
+            "leerroute": data.get("leerroute"),
+            "niveau": data.get("niveau"),
+            "uren": _snake(data.get("uren") or {}),
+            "inspanning_voldoende": data.get("inspanningVoldoende"),
+            "uitslagen": [_snake(u) for u in data.get("uitslagen") or []],
+            "vrijstellingen": [_snake(v) for v in data.get("vrijstellingen") or []],
+            "knm_behaald_op": datums["knmBehaaldOp"],
+            "pvt_datum": datums["pvtDatum"],
+            "map_datum": datums["mapDatum"],
+        }
+        self.application.neem_traject_over(
+            gemeente=data["naarGemeente"],
+            inburgeraar_id=_uuid_uit(cloudevent, "nieuwInburgeraarId"),
+            van_gemeente=cloudevent["gemeente"],
+            vorig_inburgeraar_id=_uuid_uit(cloudevent, "inburgeraarId"),
+            datum=_datum_uit(cloudevent, "datum"),
+            doelgroep=doelgroep,
+            datum_start_inburgeringsplicht=_datum_uit(cloudevent, "datumStartInburgeringsplicht"),
+            feiten=feiten,
         )

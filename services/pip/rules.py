@@ -11,7 +11,6 @@ from enum import StrEnum
 from typing import ClassVar
 from uuid import UUID
 
-from shared import termijnen
 from shared.domain import RuleViolation, add_months, add_years
 
 DUO_DAGTEKENING = "DUO README: Het aanleveren van een PIP, Datum dagtekening"
@@ -23,9 +22,34 @@ DUO_MAP_PVT = (
 DUO_VRIJSTELLING = "DUO Vrijstelling API (GeheleVrijstelling / GedeeltelijkeVrijstelling)"
 DUO_ONTHEFFING = "DUO Ontheffing API (GeheleOntheffing / GedeeltelijkeOntheffing)"
 BESCHIKKING = "art. 15 Wi2021 (het PIP is een beschikking met dagtekening)"
-TIEN_WEKEN = "art. 15 Wi2021, art. 5.3 Besluit inburgering 2021"
-TERMIJN = "art. 11 Wi2021"
-AFSCHALEN = "art. 32 Wi2021, art. 5.5 Besluit inburgering 2021"
+TIEN_WEKEN = (
+    "art. 15 Wi2021, art. 5.3 Besluit inburgering 2021 (tien weken na DUO's kennisgeving of "
+    "de inschrijving in de BRP; intake stelt de datum vast)"
+)
+TERMIJN = "art. 11 lid 1 en 2 Wi2021 (drie jaar vanaf de dag na de dagtekening van het PIP)"
+TERMIJN_VAN_DUO = (
+    "art. 11 en 12 Wi2021 (DUO stelt de termijn vast en verlengt hem); DUO Inburgeringstermijn "
+    "API, Gebeurtenissen SS102-SS104"
+)
+AFSCHALEN = (
+    "art. 5.5 Besluit inburgering 2021 (600 uur bij een cursusinstelling met keurmerk en "
+    "voldoende inspanning; secundair: Blik op Werk 'Afstandsonderwijs binnen inburgering', "
+    "Schulinck 'Het aanpassen van de leerroute': alleen in de B1-route, geheel of gedeeltelijk)"
+)
+LEERROUTEWISSEL = (
+    "art. 17 Wi2021 jo. Besluit inburgering 2021 (wijziging leerroute binnen 18 maanden na de "
+    "start van de termijn; de wissel van onderwijsroute naar B1-route kan altijd); secundair: "
+    "issue 13, Schulinck 'Het aanpassen van de leerroute' (artikeltekst niet primair nagelezen)"
+)
+Z_ROUTE_UREN_BRON = (
+    "art. 3.14 Besluit inburgering 2021 (Z-route: 800 uur cursus; asielstatushouders ook 800 "
+    "uur participatie, waaronder die tijdens de brede intake; secundair: nagelezen notitie "
+    "wetten.overheid.nl jci1.3:c:BWBR0045555&artikel=3.14)"
+)
+PLICHTNIVEAU = (
+    "DUO PIP API NiveauPip (A2 of B1, het minimaal te behalen niveau); inburgeren.nl "
+    "'U gaat inburgeren' (B1-route en onderwijsroute: B1, B2 mag)"
+)
 LEERROUTES = "domain.md: Leerroutes"
 ONTZORGING = (
     "art. 56a Participatiewet; domain.md stap 3 en 8 (bij bijstand bevat het PIP het besluit "
@@ -249,11 +273,6 @@ class PVTIntensiteitTeLaag(Regel):
     standaard_veld = "pvtIntensiteitUren"
 
 
-class OntzorgingAlleenVoorAsielstatushouders(Regel):
-    bron = "art. 56a Participatiewet (domain.md: Ontzorging)"
-    standaard_veld = "ontzorging"
-
-
 class StartdatumBijstandOntbreekt(Regel):
     bron = f"{ONTZORGING}: ontzorgen in de eerste zes maanden van de bijstand"
     standaard_veld = "startdatumBijstand"
@@ -265,7 +284,7 @@ class VerblijfsvergunningAsielOntbreekt(Regel):
 
 
 class LeerrouteWijzigingNaAchttienMaanden(Regel):
-    bron = f"{LEERROUTES} (wijziging leerroute binnen 18 maanden na start termijn, nieuw PIP)"
+    bron = LEERROUTEWISSEL
     standaard_veld = "leerroute"
 
 
@@ -303,6 +322,11 @@ class VerlengingNietNaEinddatum(Regel):
     standaard_veld = "nieuweEinddatum"
 
 
+class TermijnVanDuoOngeldig(Regel):
+    bron = TERMIJN_VAN_DUO
+    standaard_veld = "einddatum"
+
+
 class DatumVoorStartInburgeringstermijn(Regel):
     bron = DUO_MAP_PVT
     standaard_veld = "datum"
@@ -314,7 +338,7 @@ class VerwijtbaarheidOntbreekt(Regel):
 
 
 class VerwijtbaarheidNietToegestaan(Regel):
-    bron = DUO_MAP_PVT
+    bron = f"{DUO_MAP_PVT}; DUO Inburgeringstermijn API (einddatum exclusief)"
     standaard_veld = "verwijtbaar"
 
 
@@ -375,7 +399,25 @@ class LeerrouteNietAfgerond(Regel):
 
 
 class ZRouteNietAfgerond(Regel):
-    bron = f"{LEERROUTES} (Z-route: 800 cursusuren, 800 participatie-uren, eindgesprek)"
+    bron = f"{Z_ROUTE_UREN_BRON}; eindgesprek: inburgeren.nl 'U gaat inburgeren'"
+
+
+class AfschalingOnderdeelOngeldig(Regel):
+    bron = AFSCHALEN
+    standaard_veld = "onderdelen"
+
+
+class MaximumParticipatieurenOngeldig(Regel):
+    bron = (
+        f"{DUO_ONTHEFFING}; {Z_ROUTE_UREN_BRON} (een gedeeltelijke medische ontheffing kan "
+        "de participatie-uren begrenzen)"
+    )
+    standaard_veld = "maximumParticipatieUren"
+
+
+class IntakeurenOngeldig(Regel):
+    bron = Z_ROUTE_UREN_BRON
+    standaard_veld = "uren"
 
 
 # --- Collecting ------------------------------------------------------------------------
@@ -479,18 +521,27 @@ def standaard_niveau(leerroute: Leerroute, niveau: Niveau | None) -> Niveau | No
     return niveau
 
 
+def plichtniveau(niveau: Niveau | None) -> Niveau | None:
+    """The level the obligation asks: B1 at most. A B2 in the PIP is an ambition (the
+    onderwijsroute and B1-route may aim higher), but DUO's PIP level and the exams that
+    meet the obligation are A2 or B1 (DUO PIP API, NiveauPip)."""
+    return Niveau.B1 if niveau is Niveau.B2 else niveau
+
+
 def is_afschaling(
     huidige_leerroute: Leerroute | None,
     huidig_niveau: Niveau | None,
     leerroute: Leerroute,
     niveau: Niveau | None,
 ) -> bool:
-    """A new PIP that lowers the B1-route from B1 to A2 is afschalen (art. 32 Wi2021)."""
+    """A new PIP in the B1-route at A2 while the target was B1 (or higher) is afschalen
+    (art. 5.5 Besluit), whatever route the person comes from: from the onderwijsroute too."""
+    del huidige_leerroute  # the route one comes from does not matter, the target does
     return (
-        huidige_leerroute is Leerroute.B1
-        and leerroute is Leerroute.B1
+        leerroute is Leerroute.B1
         and niveau is Niveau.A2
-        and huidig_niveau is not Niveau.A2
+        and huidig_niveau is not None
+        and huidig_niveau.minstens(Niveau.B1)
     )
 
 
@@ -545,13 +596,6 @@ def check_pvt_intensiteit(uren: int) -> None:
         raise PVTIntensiteitTeLaag(f"Het PVT omvat ten minste {MINIMUM_PVT_UREN} uur, niet {uren}")
 
 
-def check_ontzorging(doelgroep: Doelgroep, ontzorging: bool) -> None:
-    if ontzorging and doelgroep is not Doelgroep.ASIELSTATUSHOUDER:
-        raise OntzorgingAlleenVoorAsielstatushouders(
-            f"Ontzorging is alleen voor asielstatushouders, niet voor {doelgroep}"
-        )
-
-
 def check_bijstand_bij_ontzorging(ontzorging: bool, startdatum_bijstand: dt.date | None) -> None:
     if ontzorging and startdatum_bijstand is None:
         raise StartdatumBijstandOntbreekt(
@@ -569,6 +613,12 @@ def check_verblijfsvergunning_bij_ontzorging(ontzorging: bool, vergunning: bool 
         )
 
 
+def is_vrije_leerroutewissel(huidige: Leerroute, nieuwe: Leerroute) -> bool:
+    """From the onderwijsroute to the B1-route at any moment; every other change of route
+    within the 18 months (LEERROUTEWISSEL)."""
+    return huidige is Leerroute.ONDERWIJS and nieuwe is Leerroute.B1
+
+
 def check_leerroute_wijziging(
     huidige: Leerroute | None,
     nieuwe: Leerroute,
@@ -576,6 +626,8 @@ def check_leerroute_wijziging(
     dagtekening: dt.date,
 ) -> None:
     if huidige is None or termijn_start is None or huidige is nieuwe:
+        return
+    if is_vrije_leerroutewissel(huidige, nieuwe):
         return
     grens = add_months(termijn_start, LEERROUTEWISSEL_MAANDEN)
     if dagtekening >= grens:
@@ -589,11 +641,66 @@ def check_leerroute_wijziging(
 
 
 def check_afschalen_vanuit_b1_route(leerroute: Leerroute | None, niveau: Niveau | None) -> None:
-    if leerroute is not Leerroute.B1 or niveau is not Niveau.B1:
-        raise AfschalenAlleenVanuitB1Route(
-            f"Afschalen naar A2 kan alleen vanuit de B1-route op niveau B1 "
-            f"(nu: {leerroute}, {niveau})"
+    """Afschalen happens in the B1-route with B1 (or a B2 ambition) as the target; from the
+    onderwijsroute one first moves to the B1-route, which is allowed at any moment."""
+    if leerroute is not Leerroute.B1 or niveau is None or not niveau.minstens(Niveau.B1):
+        hint = (
+            "; stel eerst een PIP in de B1-route vast (van onderwijsroute naar B1-route kan "
+            "altijd), of stel direct een PIP in de B1-route op niveau A2 vast"
+            if leerroute is Leerroute.ONDERWIJS
+            else ""
         )
+        raise AfschalenAlleenVanuitB1Route(
+            f"Afschalen naar A2 kan alleen in de B1-route met B1 als doel "
+            f"(nu: {leerroute}, {niveau}){hint}"
+        )
+
+
+def check_afschaal_onderdelen(
+    onderdelen: Iterable[Examenonderdeel], al_afgeschaald: Iterable[Examenonderdeel]
+) -> None:
+    """Afschalen geheel (all four language components) or gedeeltelijk (some of them); KNM
+    has no level, and a component already at A2 cannot be lowered again."""
+    gekozen = list(onderdelen)
+    if not gekozen:
+        raise AfschalingOnderdeelOngeldig("Noem ten minste één taalonderdeel om af te schalen")
+    if len(set(gekozen)) != len(gekozen):
+        raise AfschalingOnderdeelOngeldig("Een taalonderdeel staat dubbel in de afschaling")
+    ongeldig = [o.value for o in gekozen if o not in TAALONDERDELEN]
+    if ongeldig:
+        raise AfschalingOnderdeelOngeldig(
+            f"Alleen lezen, luisteren, schrijven en spreken kunnen naar A2, niet {ongeldig}"
+        )
+    dubbel = sorted(o.value for o in set(gekozen) & set(al_afgeschaald))
+    if dubbel:
+        raise AfschalingOnderdeelOngeldig(f"Al afgeschaald naar A2: {', '.join(dubbel)}")
+
+
+def check_maximum_participatieuren(
+    omvang: Omvang, grond: OntheffingGrond, maximum: int | None
+) -> None:
+    if maximum is None:
+        return
+    if omvang is not Omvang.GEDEELTELIJK or grond is not OntheffingGrond.MED:
+        raise MaximumParticipatieurenOngeldig(
+            "Een maximum aan participatie-uren hoort bij een gedeeltelijke medische "
+            f"ontheffing (MED), niet bij {omvang} {grond}"
+        )
+    if maximum < 0 or maximum >= Z_ROUTE_UREN:
+        raise MaximumParticipatieurenOngeldig(
+            f"Het maximum aan participatie-uren ligt tussen 0 en {Z_ROUTE_UREN}, niet {maximum}"
+        )
+
+
+def vereiste_participatieuren(maxima: Iterable[int]) -> int:
+    """The Z-route's participation hours (art. 3.14 Besluit), lowered by the lowest cap of a
+    partial medical ontheffing."""
+    return min([Z_ROUTE_UREN, *maxima])
+
+
+def check_intakeuren(uren: int) -> None:
+    if uren <= 0:
+        raise IntakeurenOngeldig(f"Participatie-uren uit de intake zijn positief, niet {uren}")
 
 
 def check_afschaaluren(keurmerkuren: int) -> None:
@@ -640,6 +747,13 @@ def check_termijn_gestart(termijn_einde: dt.date | None) -> dt.date:
     return termijn_einde
 
 
+def check_termijn_van_duo(startdatum: dt.date, einddatum: dt.date) -> None:
+    if einddatum < startdatum:
+        raise TermijnVanDuoOngeldig(
+            f"DUO's termijn eindigt ({einddatum}) voor hij begint ({startdatum})"
+        )
+
+
 def check_verlenging_na_einddatum(huidige_einde: dt.date, nieuwe_einde: dt.date) -> None:
     if nieuwe_einde <= huidige_einde:
         raise VerlengingNietNaEinddatum(
@@ -669,17 +783,20 @@ def check_verwijtbaarheid_bij_overschrijding(
 def check_geen_verwijtbaarheid_binnen_termijn(
     datum: dt.date, einde: dt.date, verwijtbaar: Verwijtbaar | None
 ) -> None:
-    if verwijtbaar is not None and datum < einde:
+    """DUO: before its einddatum, which is exclusive (the day after the last day), no
+    'verwijtbaar'. So on the termijn's last day DUO refuses the flag too."""
+    if verwijtbaar is not None and datum < duo_einddatum(einde):
         raise VerwijtbaarheidNietToegestaan(
-            f"De datum {datum} ligt voor het einde van de termijn {einde}: 'verwijtbaar' mag "
-            "dan niet worden opgegeven"
+            f"De datum {datum} valt binnen de termijn (laatste dag {einde}): 'verwijtbaar' "
+            "mag dan niet worden opgegeven"
         )
 
 
 def check_verwijtbaar_nee(
     einde: dt.date, verwijtbaar: Verwijtbaar | None, vandaag: dt.date
 ) -> None:
-    if verwijtbaar is Verwijtbaar.NEE and not eindigt_binnen_twee_maanden(einde, vandaag):
+    """DUO: 'Nee' only when its (exclusive) einddatum falls within two months."""
+    if verwijtbaar is Verwijtbaar.NEE and duo_einddatum(einde) > add_months(vandaag, 2):
         raise VerwijtbaarNeeNietToegestaan(
             f"'Nee' mag alleen als de termijn binnen twee maanden eindigt (einde {einde})"
         )
@@ -752,8 +869,13 @@ def check_vrijstelling(
         )
 
 
-def check_ontheffing(omvang: Omvang, onderdeel: Examenonderdeel | None) -> None:
-    if (omvang is Omvang.GEHEEL) != (onderdeel is None):
+def check_ontheffing(
+    omvang: Omvang, onderdeel: Examenonderdeel | None, maximum_participatie_uren: int | None = None
+) -> None:
+    """A partial ontheffing names one exam component, or (MED) caps the participation
+    hours without naming one."""
+    alleen_uren = omvang is Omvang.GEDEELTELIJK and maximum_participatie_uren is not None
+    if not alleen_uren and (omvang is Omvang.GEHEEL) != (onderdeel is None):
         raise OntheffingOngeldig(
             "Een gedeeltelijke ontheffing noemt precies één onderdeel, een gehele geen",
             veld="onderdeel",
@@ -780,20 +902,22 @@ def ontbrekend_voor_afronding(
     cursusuren: int,
     participatie_uren: int,
     eindgesprek: bool,
+    vereiste_participatie_uren: int = Z_ROUTE_UREN,
     taal_gedaan: Iterable[Examenonderdeel],
     knm_gedaan: bool,
     pvt: bool,
     map_: bool,
 ) -> list[str]:
     """What still stands between a traject and a completed leerroute: the Z-route's hours
-    and eindgesprek, or the other routes' exams (passed, exempted or ontheven); then PVT and
-    MAP (domain.md: Leerroutes en Progress)."""
+    (art. 3.14 Besluit: the participation hours include those of the brede intake and may
+    be capped by a partial medical ontheffing) and eindgesprek, or the other routes' exams
+    (passed, exempted or ontheven); then PVT and MAP (domain.md: Leerroutes en Progress)."""
     ontbrekend: list[str] = []
     if leerroute is Leerroute.Z:
         if cursusuren < Z_ROUTE_UREN:
             ontbrekend.append("cursusuren")
         asiel = doelgroep is Doelgroep.ASIELSTATUSHOUDER
-        if asiel and participatie_uren < Z_ROUTE_UREN:
+        if asiel and participatie_uren < vereiste_participatie_uren:
             ontbrekend.append("participatie-uren")
         if not eindgesprek:
             ontbrekend.append("eindgesprek")
@@ -822,18 +946,24 @@ def check_afgerond(ontbrekend: list[str], leerroute: Leerroute) -> None:
 # --- Deadlines: each computed here, and only here ---------------------------------------
 
 
+def duo_einddatum(einde: dt.date) -> dt.date:
+    """DUO's einddatum of the termijn is exclusive (Inburgeringstermijn API); the platform's
+    `einde` is the last day, included."""
+    return einde + dt.timedelta(days=1)
+
+
 def verlengd_na_informatie(informatie_ontvangen_op: dt.date) -> dt.date:
     """How far one wait for a third party extends the ten weeks: two weeks after the
     information arrived (art. 5.3 Besluit inburgering 2021)."""
     return informatie_ontvangen_op + dt.timedelta(days=VERLENGING_NA_INFORMATIE_DAGEN)
 
 
-def uiterste_datum_pip(start: dt.date, informatie_ontvangen: Iterable[dt.date] = ()) -> dt.date:
-    """The last day to set the PIP: ten weeks after the start (shared.termijnen); waiting for
-    third parties extends it to at most two weeks after the information arrived (art. 15
-    Wi2021, art. 5.3 Besluit)."""
+def uiterste_datum_pip(basis: dt.date, informatie_ontvangen: Iterable[dt.date] = ()) -> dt.date:
+    """The last day to set the PIP: the ten weeks intake states in its events (`basis`:
+    after DUO's kennisgeving or the BRP registration); waiting for third parties extends it
+    to at most two weeks after the information arrived (art. 15 Wi2021, art. 5.3 Besluit)."""
     verlengingen = [verlengd_na_informatie(ontvangen) for ontvangen in informatie_ontvangen]
-    return max([termijnen.uiterste_datum_pip(start), *verlengingen])
+    return max([basis, *verlengingen])
 
 
 def binnen_tien_weken(dagtekening: dt.date, uiterste_datum: dt.date) -> bool:
@@ -878,3 +1008,296 @@ def eerste_dag_binnen_twee_maanden(einde: dt.date) -> dt.date:
     while not eindigt_binnen_twee_maanden(einde, dag):
         dag += dt.timedelta(days=1)
     return dag
+
+
+# --- Duale trajecten, the aanbod to asielstatushouders, maatschappelijke begeleiding ----
+
+DUAAL = (
+    "art. 15 Wi2021 (het PIP beschrijft de leerroute en de participatie; secundair: MvT "
+    "35483 nr. 3 §1.3.5, dualiteit: taal leren en participeren combineren)"
+)
+DUO_AANBOD = "DUO README: Inburgeringsaanbod"
+AANBOD_WET = (
+    "art. 16 Wi2021 (het college biedt asielstatushouders de leerroute aan; secundair: MvT "
+    "35483 nr. 3 §2.5.6, artikeltekst niet primair nagelezen)"
+)
+MAATSCHAPPELIJKE_BEGELEIDING = (
+    "art. 13 Wi2021 (maatschappelijke begeleiding door het college; secundair: MvT 35483 "
+    "nr. 3 §2.5.1, artikeltekst niet primair nagelezen)"
+)
+
+
+class DuaalSoort(StrEnum):
+    WERK = "werk"
+    STAGE = "stage"
+    VRIJWILLIGERSWERK = "vrijwilligerswerk"
+
+
+class DuaalUitkomst(StrEnum):
+    PLAATSING_VOORTGEZET = "plaatsing_voortgezet"
+    CONTRACT = "contract"
+    BEEINDIGD = "beeindigd"
+
+
+class DuaalOordeel(StrEnum):
+    """The review of a duaal traject in a voortgangsgesprek."""
+
+    OP_KOERS = "op_koers"
+    BIJSTUREN = "bijsturen"
+
+
+class EindeVoorStart(Regel):
+    bron = (
+        "DUO Inburgeringsaanbod API (een periode: begin inclusief, einde daarna); "
+        "secundair voor plaatsing en begeleiding"
+    )
+    standaard_veld = "einddatum"
+
+
+class AanbodAlleenVoorAsielstatushouders(Regel):
+    bron = f"{AANBOD_WET}; {DUO_AANBOD} (het inburgeringsaanbod is voor een asielmigrant)"
+    standaard_veld = "doelgroep"
+
+
+class AanbiederZonderKeurmerk(Regel):
+    bron = (
+        f"{DUO_AANBOD} (opleidingsinstelling met Blik op Werk-keurmerk); secundair: "
+        "blikopwerk.nl, Keurmerk Inburgeren"
+    )
+    standaard_veld = "keurmerkBlikOpWerk"
+
+
+class AanbiederGeenTaalschakelinstelling(Regel):
+    bron = f"{DUO_AANBOD} (erkende Taalschakelinstelling als de persoon de onderwijsroute volgt)"
+    standaard_veld = "erkendeTaalschakelinstelling"
+
+
+class AanbodLeerrouteWijktAf(Regel):
+    bron = f"{AANBOD_WET}; art. 15 Wi2021 (de leerroute staat in het PIP)"
+    standaard_veld = "leerroute"
+
+
+class AanbodVoorDagtekeningPIP(Regel):
+    bron = f"{DUO_AANBOD} (de data liggen niet voor de dagtekening van de actuele PIP)"
+    standaard_veld = "startdatum"
+
+
+class TaalcoachOntbreekt(Regel):
+    bron = f"{DUAAL}; secundair: issue 13 (taalcoaching op de werkplek: ja/nee, door wie)"
+    standaard_veld = "taalcoach"
+
+
+class DuaalTrajectOnbekend(Regel):
+    bron = f"{DUAAL}; art. 15 Wi2021 (voortgang volgens het PIP)"
+    standaard_veld = "duaalTrajectId"
+
+
+class DuaalTrajectAfgerond(Regel):
+    bron = f"{DUAAL} (na de uitkomst is de plaatsing voorbij)"
+    standaard_veld = "duaalTrajectId"
+
+
+class DuaalOordeelZonderTraject(Regel):
+    bron = f"{DUAAL}; art. 15 Wi2021 (voortgang volgens het PIP)"
+    standaard_veld = "duaalOordeel"
+
+
+def check_periode(start: dt.date, einde: dt.date | None, veld: str = "einddatum") -> None:
+    if einde is not None and einde < start:
+        raise EindeVoorStart(f"{veld} {einde} ligt voor de start {start}", veld=veld)
+
+
+def check_aanbod_voor_asielstatushouder(doelgroep: Doelgroep) -> None:
+    if doelgroep is not Doelgroep.ASIELSTATUSHOUDER:
+        raise AanbodAlleenVoorAsielstatushouders(
+            f"Het inburgeringsaanbod van de gemeente is voor asielstatushouders, niet voor "
+            f"{doelgroep}"
+        )
+
+
+def check_aanbieder_keurmerk(leerroute: Leerroute, keurmerk_bow: bool) -> None:
+    """B1-route and Z-route: a provider with Blik op Werk's quality mark."""
+    if leerroute is not Leerroute.ONDERWIJS and not keurmerk_bow:
+        raise AanbiederZonderKeurmerk(
+            f"De {leerroute}-route vraagt een aanbieder met het keurmerk van Blik op Werk"
+        )
+
+
+def check_aanbieder_taalschakel(leerroute: Leerroute, erkende_taalschakel: bool) -> None:
+    """The onderwijsroute: a recognised Taalschakelinstelling (not Blik op Werk's mark)."""
+    if leerroute is Leerroute.ONDERWIJS and not erkende_taalschakel:
+        raise AanbiederGeenTaalschakelinstelling(
+            "De onderwijsroute vraagt een erkende Taalschakelinstelling"
+        )
+
+
+def check_aanbod_leerroute(aanbod: Leerroute, pip: Leerroute) -> None:
+    if aanbod is not pip:
+        raise AanbodLeerrouteWijktAf(
+            f"Het aanbod is voor de {aanbod}-route, het actuele PIP noemt de {pip}-route"
+        )
+
+
+def check_aanbod_niet_voor_pip(startdatum: dt.date, dagtekening: dt.date) -> None:
+    if startdatum < dagtekening:
+        raise AanbodVoorDagtekeningPIP(
+            f"Het aanbod start op {startdatum}, voor de dagtekening van het actuele PIP "
+            f"{dagtekening}"
+        )
+
+
+def check_taalcoach(taalcoaching: bool, taalcoach: str | None) -> None:
+    if taalcoaching and not taalcoach:
+        raise TaalcoachOntbreekt("Taalcoaching op de werkplek: noem wie die geeft")
+
+
+def check_duaal_traject_bekend(duaal_traject_id: UUID, bekend: Iterable[UUID]) -> None:
+    if duaal_traject_id not in set(bekend):
+        raise DuaalTrajectOnbekend(f"Duaal traject {duaal_traject_id} bestaat niet in dit PIP")
+
+
+def check_duaal_traject_lopend(uitkomst: DuaalUitkomst | None) -> None:
+    if uitkomst is not None:
+        raise DuaalTrajectAfgerond(f"Het duaal traject is al afgerond ({uitkomst})")
+
+
+def check_duaal_oordeel(duaal_traject_id: UUID | None, oordeel: DuaalOordeel | None) -> None:
+    """A review of a duaal traject names both the traject and the oordeel."""
+    if (duaal_traject_id is None) != (oordeel is None):
+        veld = "duaalTrajectId" if duaal_traject_id is None else "duaalOordeel"
+        raise DuaalOordeelZonderTraject(
+            "Een bespreking van een duaal traject noemt het traject en het oordeel", veld=veld
+        )
+
+
+# --- The whole life: the traject ends, pauses, moves to another gemeente ------------------
+
+BRON_EINDE = (
+    "DUO Gebeurtenissen SS110 (inburgeringsplicht ingetrokken), SS111 (overleden), "
+    "SS120/SS121 (gevestigd in een andere gemeente); art. 1 Wi2021 (college: de gemeente "
+    "waar de inburgeringsplichtige woont)"
+)
+BRON_TIJDELIJK = (
+    "art. 4 lid 1 onder b Wi2021 (vrijstelling bij een aangewezen opleiding; grondslag "
+    "blijkt uit de aanhef van Stcrt. 2022, 33825, tekst zelf niet gevonden); DUO Vrijstelling "
+    "API, TijdelijkeVrijstelling (INS, OPL); DUO Gebeurtenissen SS109, SS129, SS130"
+)
+BRON_OVERNAME = (
+    "art. 11 lid 3 onder b Wi2021 (een opnieuw vastgesteld PIP wijzigt de aanvang van de "
+    "termijn niet); DUO README: Niveau (eerste PIP 'ongeacht welke gemeente'); DUO "
+    "Gebeurtenissen SS121"
+)
+BRON_OVERDRACHT = (
+    "secundair: DUO README, Scope (de vorige gemeente ziet de persoon nog zolang het actuele "
+    "PIP jonger is dan een maand); art. 5 lid 1 onder c AVG (alleen wat de nieuwe gemeente "
+    "nodig heeft)"
+)
+# DUO still shows the person to the previous gemeente while the current PIP is younger
+# than a month (DUO README, Scope): the warm handover's file is open that long.
+OVERDRACHT_INZAGE_MAANDEN = 1
+TIJDELIJKE_VRIJSTELLINGSREDENEN = frozenset({VrijstellingReden.INS, VrijstellingReden.OPL})
+
+
+class RedenBeeindiging(StrEnum):
+    VERHUISD = "verhuisd"
+    INGETROKKEN = "ingetrokken"
+    OVERLEDEN = "overleden"
+
+
+class TrajectBeeindigd(Regel):
+    status = 409
+    title = "Traject beëindigd"
+    bron = BRON_EINDE
+
+
+class TrajectGepauzeerd(Regel):
+    status = 409
+    title = "Traject gepauzeerd"
+    bron = BRON_TIJDELIJK
+
+
+class TrajectNietGepauzeerd(Regel):
+    status = 409
+    title = "Traject niet gepauzeerd"
+    bron = BRON_TIJDELIJK
+
+
+class TijdelijkeVrijstellingIsGeenVrijstelling(Regel):
+    """A temporary vrijstelling (INS, OPL) pauses the obligation; it never meets it."""
+
+    bron = BRON_TIJDELIJK
+    standaard_veld = "reden"
+
+
+class TrajectAlOvergenomen(Regel):
+    status = 409
+    title = "Traject al overgenomen"
+    bron = BRON_OVERNAME
+
+
+class GeenOverdracht(Regel):
+    status = 404
+    title = "Geen overdracht"
+    bron = BRON_OVERDRACHT
+
+
+class OverdrachtsdossierVerlopen(Regel):
+    status = 410
+    title = "Overdrachtsdossier verlopen"
+    bron = BRON_OVERDRACHT
+
+
+def check_niet_beeindigd(reden: RedenBeeindiging | None) -> None:
+    if reden is not None:
+        raise TrajectBeeindigd(f"Het traject is in deze gemeente beëindigd ({reden.value})")
+
+
+def check_niet_gepauzeerd(sinds: dt.date | None) -> None:
+    if sinds is not None:
+        raise TrajectGepauzeerd(
+            f"Het traject is sinds {sinds} gepauzeerd door een tijdelijke vrijstelling"
+        )
+
+
+def check_gepauzeerd(sinds: dt.date | None) -> dt.date:
+    if sinds is None:
+        raise TrajectNietGepauzeerd("Het traject is niet gepauzeerd")
+    return sinds
+
+
+def check_geen_tijdelijke_vrijstelling(reden: VrijstellingReden | None) -> None:
+    """DUO's INS and OPL are a tijdelijke vrijstelling: the intake records it (SS109) and
+    the traject pauses; registered here it would wrongly meet the obligation."""
+    if reden in TIJDELIJKE_VRIJSTELLINGSREDENEN:
+        raise TijdelijkeVrijstellingIsGeenVrijstelling(
+            f"Reden {reden} is een tijdelijke vrijstelling: die pauzeert de plicht (leg haar "
+            "vast bij de inburgeraar) en voldoet er niet aan"
+        )
+
+
+def check_niet_overgenomen(overgenomen: bool, aantal_pips: int) -> None:
+    if overgenomen or aantal_pips:
+        raise TrajectAlOvergenomen(
+            "Dit traject is al overgenomen of heeft al een eigen PIP; een overdracht past niet"
+        )
+
+
+def check_overdracht(overdracht_op: dt.date | None) -> dt.date:
+    if overdracht_op is None:
+        raise GeenOverdracht("Dit traject is niet aan een andere gemeente overgedragen")
+    return overdracht_op
+
+
+def check_overdrachtsdossier_inzage(overdracht_op: dt.date, vandaag: dt.date) -> None:
+    tot = add_months(overdracht_op, OVERDRACHT_INZAGE_MAANDEN)
+    if vandaag > tot:
+        raise OverdrachtsdossierVerlopen(
+            f"Het overdrachtsdossier was in te zien tot en met {tot} (overdracht {overdracht_op})"
+        )
+
+
+def termijneinde_na_pauze(einde: dt.date, gepauzeerd_sinds: dt.date, hervat_op: dt.date) -> dt.date:
+    """The termijn resumes after a temporary vrijstelling (SS130) and runs on by the days it
+    stood still (secundair: DUO Gebeurtenissen, 'Termijn gewijzigd ... door het intrekken van
+    een tijdelijke vrijstelling'); DUO's own einddatum, once it reports it, governs."""
+    return einde + (hervat_op - gepauzeerd_sinds)

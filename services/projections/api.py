@@ -123,6 +123,47 @@ class VolgendeDeadline(ApiModel):
     datum: dt.date
 
 
+class ContactpersoonRegel(ApiModel):
+    naam: str | None
+    medewerker_id: str | None
+    organisatie: str | None
+    datum: dt.date | None = Field(description="Sinds wanneer")
+
+
+class DuaalTrajectRegel(ApiModel):
+    id: str
+    soort: str | None
+    werkgever: str | None
+    startdatum: dt.date | None
+    einddatum: dt.date | None
+    uren_per_week: int | None
+    jobhunter: str | None
+    jobcoach: str | None
+    taalcoaching: bool
+    taalcoach: str | None
+    actief: bool = Field(description="Nog geen uitkomst")
+    uitkomst: str | None = None
+    uitkomst_datum: dt.date | None = None
+    besprekingen: int = Field(0, description="Voortgangsgesprekken die het bespraken")
+    laatste_bespreking: dt.date | None = None
+    laatste_oordeel: str | None = None
+
+
+class AanbodRegel(ApiModel):
+    aanbieder: str
+    keurmerk_blik_op_werk: bool
+    erkende_taalschakelinstelling: bool
+    leerroute: str | None
+    startdatum: dt.date | None
+    einddatum: dt.date | None
+
+
+class BegeleidingRegel(ApiModel):
+    organisatie: str | None
+    startdatum: dt.date | None
+    einddatum: dt.date | None
+
+
 class CaseloadRegel(ApiModel):
     inburgeraar_id: str
     gemeente: str
@@ -150,6 +191,22 @@ class CaseloadRegel(ApiModel):
         description="The person's data is forgotten (art. 17 AVG): naam is null for good; "
         "the facts (route, dates, levels) remain",
     )
+    aanbevelingen: list[str] = Field(
+        default_factory=list,
+        description="Aanbevolen, geen wettelijke eis: bv. 'hoofddoel' na een intake zonder",
+    )
+    einde_reden: str | None = Field(
+        None,
+        description="Waarom de plicht hier eindigde (status beeindigd): verhuisd, overleden, "
+        "ingetrokken: <reden>",
+    )
+    contactpersoon_gemeente: ContactpersoonRegel | None = None
+    contactpersoon_aanbieder: ContactpersoonRegel | None = None
+    duale_trajecten: list[DuaalTrajectRegel] = Field(
+        default_factory=list, description="Taal met werk, stage of vrijwilligerswerk"
+    )
+    inburgeringsaanbod: list[AanbodRegel] = Field(default_factory=list)
+    maatschappelijke_begeleiding: BegeleidingRegel | None = None
 
 
 class Caseload(ApiModel):
@@ -312,6 +369,7 @@ CASELOAD_SORTEERVELDEN = {
     "ontzorgingStatus": "ontzorging_status",
     "eindeOntzorgingsperiode": "einde_ontzorgingsperiode",
     "inburgeraarId": "inburgeraar_id",
+    "contactpersoon": "contactpersoon",
 }
 
 
@@ -344,7 +402,26 @@ def _caseload_regel(rij: queries.CaseloadRij) -> CaseloadRegel:
         else None,
         einde_ontzorgingsperiode=_datum(rij.einde_ontzorgingsperiode),
         persoonsgegevens_verwijderd=rij.vergeten_op is not None,
+        aanbevelingen=list(rij.aanbevelingen),
+        einde_reden=rij.einde_reden,
+        **_regie(rij.regie),
     )
+
+
+def _regie(regie: Mapping[str, Any]) -> dict[str, Any]:
+    contacten = regie.get("contactpersonen") or {}
+    begeleiding = regie.get("begeleiding")
+    return {
+        "contactpersoon_gemeente": _contact(contacten.get("gemeente")),
+        "contactpersoon_aanbieder": _contact(contacten.get("aanbieder")),
+        "duale_trajecten": [DuaalTrajectRegel(**d) for d in regie.get("duale_trajecten", [])],
+        "inburgeringsaanbod": [AanbodRegel(**a) for a in regie.get("aanbod", [])],
+        "maatschappelijke_begeleiding": BegeleidingRegel(**begeleiding) if begeleiding else None,
+    }
+
+
+def _contact(contact: Mapping[str, Any] | None) -> ContactpersoonRegel | None:
+    return ContactpersoonRegel(**contact) if contact else None
 
 
 @router.get(
@@ -366,6 +443,15 @@ def caseload(
         list[OntzorgingStatus] | None, Query(alias="ontzorgingStatus")
     ] = None,
     klantregisseur: Klantregisseur = None,
+    contactpersoon: Annotated[
+        str | None,
+        Query(
+            min_length=1,
+            max_length=200,
+            description="Medewerker-id (anders naam) van de contactpersoon bij de gemeente: "
+            "de eigen caseload",
+        ),
+    ] = None,
     sorteer: Annotated[
         str, Query(description=f"Eén of meer van: {', '.join(CASELOAD_SORTEERVELDEN)}")
     ] = "volgendeDeadline",
@@ -380,6 +466,7 @@ def caseload(
         doelgroep=list(doelgroep or ()),
         klantregisseur=klantregisseur,
         ontzorging_status=[s.value for s in ontzorging_status or ()],
+        contactpersoon=contactpersoon,
     )
     store = request.app.state.store
     vandaag = current_clock().today()

@@ -63,13 +63,17 @@ ALLOWED: tuple[Allowed, ...] = (
     # nor vestigingsdatum).
     Allowed(
         regio.INBURGERAAR_GEREGISTREERD,
-        (intake.INBURGERAAR_GEREGISTREERD_V1, intake.INBURGERAAR_GEREGISTREERD),
+        (
+            intake.INBURGERAAR_GEREGISTREERD_V1,
+            intake.INBURGERAAR_GEREGISTREERD_V2,
+            intake.INBURGERAAR_GEREGISTREERD,
+        ),
         {"doelgroep": CODE, "datum_start_inburgeringsplicht": DATE},
     ),
     # Brede intake completed: the advised route and the dates of the clock.
     Allowed(
         regio.INTAKE_AFGEROND,
-        (intake.INTAKE_AFGEROND,),
+        (intake.INTAKE_AFGEROND_V1, intake.INTAKE_AFGEROND),
         {
             "doelgroep": CODE,
             "leerroute": CODE,
@@ -97,7 +101,7 @@ ALLOWED: tuple[Allowed, ...] = (
     # Afschalen B1 -> A2 is a new PIP version with another level.
     Allowed(
         regio.NIVEAU_AFGESCHAALD,
-        (pip.NIVEAU_AFGESCHAALD,),
+        (pip.NIVEAU_AFGESCHAALD_V1, pip.NIVEAU_AFGESCHAALD),
         {"pip_versie": COUNT, "dagtekening": DATE, "van_niveau": CODE, "naar_niveau": CODE},
     ),
     Allowed(

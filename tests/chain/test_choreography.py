@@ -117,6 +117,7 @@ def intake_via_http(client: TestClient, headers: dict[str, str]) -> str:
         "naam": "Amal Haddad",
         "geboortedatum": "1994-03-02",
         "datumStartInburgeringsplicht": "2025-12-01",
+        "datumKennisgeving": "2025-12-01",
         "vestigingsdatum": "2025-12-08",
     }
     created = client.post(f"{api}/inburgeraars", json=registratie, headers=headers)

@@ -187,6 +187,10 @@ def test_every_gebeurtenis_known_or_not_is_stored_and_acknowledged(
         "SS120": "inburgeringsplicht_op_te_halen",
         "SS121": "inburgeringsplicht_op_te_halen",
         "SS131": "leerbaarheidstoets_op_te_halen",
+        # DUO decides the termijn: fetched from its Inburgeringstermijn API.
+        "SS102": "inburgeringstermijn_op_te_halen",
+        "SS103": "inburgeringstermijn_op_te_halen",
+        "SS104": "inburgeringstermijn_op_te_halen",
     }
     assert stored["status"] == verwacht.get(code, "opgeslagen_niet_verwerkt")
     assert stored["opdracht"]

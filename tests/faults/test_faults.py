@@ -164,6 +164,7 @@ class Load:
             "naam": f"Inburgeraar {n}",
             "geboortedatum": "1990-01-01",
             "datumStartInburgeringsplicht": (dt.date(2026, 1, 5)).isoformat(),
+            "datumKennisgeving": (dt.date(2026, 1, 5)).isoformat(),
         }
 
     def send(self, client: httpx.Client, n: int) -> None:

@@ -46,6 +46,7 @@ def registratie(**overrides: Any) -> dict[str, Any]:
             "woonplaats": "Doetinchem",
         },
         "datumStartInburgeringsplicht": "2025-12-01",
+        "datumKennisgeving": "2025-12-01",
         "vestigingsdatum": "2025-12-15",
     }
     return body | overrides
@@ -70,7 +71,7 @@ def test_an_asielstatushouder_goes_through_the_whole_brede_intake(
     inburgeraar = created.json()
     url = f"{API}/inburgeraars/{inburgeraar['id']}"
     assert created.headers["Location"] == url
-    assert inburgeraar["uitersteDatumPip"] == "2026-02-09"
+    assert inburgeraar["uitersteDatumPip"] == "2026-02-23"  # ten weeks after the later BRP registration (art. 5.3 Besluit)
     intake = f"{url}/brede-intake"
 
     def put(pad: str, body: dict[str, Any], status: int = 200) -> dict[str, Any]:
@@ -306,10 +307,11 @@ def test_the_leerbaarheidstoets_takes_a_result_or_an_exemption(
     assert onbekend_gebied.status_code == 400
 
 
-def test_no_show_brings_a_warning_then_fines_of_250_euro(
+def test_no_show_brings_a_warning_then_a_proposal_not_a_fine(
     client: TestClient, auth_headers: Headers
 ) -> None:
-    """domain.md step 2."""
+    """domain.md step 2 (warning first); art. 29 Wi2021 with art. 5:53 Awb: the second
+    no-show is a proposal the klantregisseur decides on, nothing is owed yet."""
     url = f"{API}/inburgeraars/{registreer(client, auth_headers())}/niet-verschenen"
     zonder_uitnodiging = client.post(url, json={"datum": "2025-12-10"}, headers=auth_headers())
     assert zonder_uitnodiging.status_code == 400
@@ -323,10 +325,12 @@ def test_no_show_brings_a_warning_then_fines_of_250_euro(
     assert eerste.json()["nietVerschenen"][-1]["gevolg"] == "waarschuwing"
     assert eerste.json()["boetes"] == []
     tweede = client.post(url, json={"datum": "2025-12-17"}, headers=auth_headers())
-    assert tweede.json()["nietVerschenen"][-1]["gevolg"] == "boete"
-    assert tweede.json()["boetes"] == [
-        {"volgnummer": 1, "bedragEuro": 250, "datumNietVerschenen": "2025-12-17"}
-    ]
+    assert tweede.json()["nietVerschenen"][-1]["gevolg"] == "boetevoorstel"
+    assert tweede.json()["boetes"] == []
+    [voorstel] = tweede.json()["boetevoorstellen"]
+    assert voorstel["status"] == "open"
+    assert voorstel["voorgesteldBedragEuro"] == 250
+    assert voorstel["maximumBedragEuro"] == 800
 
 
 def test_search_by_bsn_stays_within_the_callers_gemeenten(

@@ -14,13 +14,12 @@ from eventsourcing.persistence import StoredEvent
 from contracts import intake as intake_contract
 from services.intake.application import IntakeApplication
 from services.intake.domainmodel import Inburgeraar
-from services.intake.rules import Doelgroep
+from services.intake.rules import Doelgroep, uiterste_datum_pip
 from shared.clock import FrozenClock
 from shared.cloudevents import event_type
 from shared.config import PlatformSettings
 from shared.contracts import validate_cloudevent
 from shared.eventlog import ServiceLog
-from shared.termijnen import uiterste_datum_pip
 
 START = dt.date(2025, 12, 1)
 
@@ -41,8 +40,9 @@ def registreer() -> Inburgeraar:
 def as_v1(stored: StoredEvent, application: IntakeApplication) -> StoredEvent:
     """The registration as stored before v2: no uiterste datum, dates as ISO strings."""
     state = application.mapper.transcoder.decode(stored.state)
-    assert state.pop("class_version") == 2
+    assert state.pop("class_version") == 3
     del state["uiterste_datum_pip"]
+    del state["datum_kennisgeving"]
     for name in ("datum_start_inburgeringsplicht", "vestigingsdatum"):
         if isinstance(state[name], dt.date):
             state[name] = state[name].isoformat()
@@ -54,8 +54,8 @@ def test_the_registration_carries_the_ten_weeks_of_the_pip(clock: FrozenClock) -
     inburgeraar = registreer()
     [geregistreerd] = inburgeraar.pending_events
     assert event_type(type(geregistreerd)) == intake_contract.INBURGERAAR_GEREGISTREERD
-    assert intake_contract.INBURGERAAR_GEREGISTREERD.endswith(".v2")
-    assert geregistreerd.uiterste_datum_pip == uiterste_datum_pip(START)  # type: ignore[attr-defined]
+    assert intake_contract.INBURGERAAR_GEREGISTREERD.endswith(".v3")
+    assert geregistreerd.uiterste_datum_pip == uiterste_datum_pip(START, None)  # type: ignore[attr-defined]
     assert geregistreerd.datum_start_inburgeringsplicht == START  # type: ignore[attr-defined]
     assert inburgeraar.uiterste_datum_pip == dt.date(2026, 2, 9)
 

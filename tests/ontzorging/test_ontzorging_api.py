@@ -89,11 +89,17 @@ def test_a_statushouder_is_ontzorgd_six_months_and_becomes_financially_self_reli
     assert gestart["eindeOntzorgingsperiode"] == "2026-07-01"
     assert gestart["ontzorgingsmaanden"][0] == "2026-01"
     assert gestart["ontzorgingsmaanden"][-1] == "2026-06"
-    assert gestart["ontbrekendeVerplichteVasteLasten"] == ["huur", "energie", "zorgverzekering"]
+    assert gestart["ontbrekendeVasteLasten"] == [
+        "huur",
+        "gas",
+        "elektriciteit",
+        "water",
+        "zorgverzekering",
+    ]
 
     # Fixed costs first: rent, energy, health insurance and the municipal taxes.
     leg_vast(client, headers, ontzorging_id)
-    assert client.get(url, headers=headers).json()["ontbrekendeVerplichteVasteLasten"] == []
+    assert client.get(url, headers=headers).json()["ontbrekendeVasteLasten"] == ["water"]
 
     # Six months of payments, each month from that month's bijstand.
     for maand_index in range(6):
@@ -184,17 +190,28 @@ def test_a_statushouder_is_ontzorgd_six_months_and_becomes_financially_self_reli
     assert [o["id"] for o in gevonden.json()] == [ontzorging_id]
 
 
-def test_a_gezinsmigrant_is_not_ontzorgd(client: TestClient, auth_headers: Headers) -> None:
-    """art. 56a Participatiewet: ontzorging is for asielstatushouders only."""
-    response = client.post(
+def test_a_gezinsmigrant_with_an_asylum_permit_is_ontzorgd_one_without_is_not(
+    client: TestClient, auth_headers: Headers
+) -> None:
+    """art. 56a lid 1 Participatiewet: the temporary asylum permit and bijstand decide, not
+    the doelgroep (a nareiziger on an afhankelijke asielvergunning is ontzorgd)."""
+    nareiziger = client.post(
         BASE, json=startverzoek(doelgroep="gezinsmigrant"), headers=auth_headers()
+    )
+    assert nareiziger.status_code == 201, nareiziger.text
+    response = client.post(
+        BASE,
+        json=startverzoek(doelgroep="gezinsmigrant", verblijfsvergunningAsielBepaaldeTijd=False),
+        headers=auth_headers(),
     )
     assert response.status_code == 400
     assert response.headers["content-type"] == PROBLEM
     problem = response.json()
     assert problem["code"] == "OntzorgingNietToegestaan"
-    assert problem["bron"] == "art. 56a Participatiewet"
-    assert [p["name"] for p in problem["invalidParams"]] == ["asielstatus"]
+    assert problem["bron"].startswith("art. 56a lid 1 Participatiewet")
+    assert [p["name"] for p in problem["invalidParams"]] == [
+        "verblijfsvergunning asiel voor bepaalde tijd"
+    ]
 
 
 def test_a_statushouder_without_bijstand_is_not_ontzorgd(
@@ -255,9 +272,11 @@ def test_a_payment_is_never_made_twice(
     assert len(client.get(f"{BASE}/{ontzorging_id}", headers=headers).json()["betalingen"]) == 1
 
 
-def test_no_payment_before_the_required_posts_are_registered(
+def test_no_payment_of_a_post_not_registered_and_no_other_post_is_required(
     client: TestClient, auth_headers: Headers
 ) -> None:
+    """art. 56a Pw: only registered fixed costs are paid; since 2023 no set of posts is a
+    precondition (secundair: Verzamelbrief inburgering april 2023)."""
     headers = auth_headers()
     ontzorging_id = start(client, headers)["id"]
     response = client.post(
@@ -266,11 +285,8 @@ def test_no_payment_before_the_required_posts_are_registered(
         headers=headers,
     )
     assert response.status_code == 400
-    assert {p["name"] for p in response.json()["invalidParams"]} == {
-        "huur",
-        "energie",
-        "zorgverzekering",
-    }
+    assert response.json()["code"] == "VasteLastNietVastgelegd"
+    assert {p["name"] for p in response.json()["invalidParams"]} == {"huur"}
 
 
 def test_a_second_start_for_the_same_inburgeraar_conflicts(

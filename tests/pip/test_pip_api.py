@@ -44,6 +44,7 @@ def concept(**overrides: Any) -> dict[str, Any]:
         "inburgeraarId": str(uuid.uuid4()),
         "doelgroep": "asielstatushouder",
         "datumStartInburgeringsplicht": "2025-10-20",
+        "uitersteDatumPip": "2025-12-29",
         "geadviseerdeLeerroute": "b1",
     }
     return body | overrides
@@ -370,6 +371,7 @@ def test_invalid_input_is_a_400_naming_every_field(client: TestClient, kr: dict[
         "doelgroep",
         "inburgeraarId",
         "datumStartInburgeringsplicht",
+        "uitersteDatumPip",
         "onbekend",
     }
     assert client.get(f"{API}/pips", headers=kr).status_code == 400
@@ -456,7 +458,7 @@ def test_vrijstelling_and_ontheffing_through_http(client: TestClient, kr: dict[s
         "niveau": "B1",
         "datumOordeel": "2026-01-02",
     }
-    pip = post(client, f"{url}/vrijstellingen", deel | {"reden": "OPL"}, kr)
+    pip = post(client, f"{url}/vrijstellingen", deel | {"reden": "GED"}, kr)
     assert pip["status"] == "concept"
     pip = post(
         client,

@@ -310,13 +310,22 @@ def test_the_pvt_in_the_pip_lasts_at_least_twelve_hours() -> None:
     refused(rules.PVTIntensiteitTeLaag, concept().vaststellen, **pip(pvt_intensiteit_uren=8))
 
 
-def test_ontzorging_is_only_for_asielstatushouders() -> None:
-    """art. 56a Participatiewet (domain.md Ontzorging): only asylum permit holders."""
-    refused(
-        rules.OntzorgingAlleenVoorAsielstatushouders,
-        concept(Doelgroep.OVERIGE_MIGRANT).vaststellen,
-        **pip(ontzorging=True),
+@pytest.mark.parametrize("doelgroep", list(Doelgroep))
+def test_a_nareiziger_with_an_asylum_permit_is_ontzorgd_whatever_the_doelgroep(
+    doelgroep: Doelgroep,
+) -> None:
+    """art. 56a lid 1 Participatiewet: the temporary asylum permit and bijstand decide, not
+    the Wi2021 doelgroep; a gezinsmigrant joining a statushouder on an afhankelijke
+    asielvergunning is ontzorgd too (secundair: Schulinck, 'Het nieuwe inburgeringsstelsel')."""
+    traject = concept(doelgroep)
+    traject.vaststellen(
+        **pip(
+            ontzorging=True,
+            startdatum_bijstand=D(2025, 12, 1),
+            verblijfsvergunning_asiel_bepaalde_tijd=True,
+        )
     )
+    assert "PIPVastgesteld" in gebeurtenissen(traject)
 
 
 def test_ontzorging_in_the_pip_names_the_start_of_the_bijstand() -> None:
@@ -744,7 +753,9 @@ def test_a_date_after_the_termijn_needs_a_culpability_flag(clock: FrozenClock) -
     ("vandaag", "verwacht"),
     [
         (D(2028, 10, 14), {"VerwijtbaarheidNietToegestaan", "VerwijtbaarNeeNietToegestaan"}),
-        (D(2028, 10, 15), {"VerwijtbaarheidNietToegestaan"}),
+        # DUO's einddatum is exclusive (2028-12-16): two months before it is 2028-10-16.
+        (D(2028, 10, 15), {"VerwijtbaarheidNietToegestaan", "VerwijtbaarNeeNietToegestaan"}),
+        (D(2028, 10, 16), {"VerwijtbaarheidNietToegestaan"}),
     ],
 )
 def test_nee_is_refused_while_the_end_of_the_termijn_is_more_than_two_months_away(
@@ -760,16 +771,21 @@ def test_nee_is_refused_while_the_end_of_the_termijn_is_more_than_two_months_awa
 
 def test_nee_is_allowed_when_the_termijn_ends_within_two_months(clock: FrozenClock) -> None:
     """DUO README MAP/PVT: 'Nee' only if the einddatum falls within two months; 'Ja' only
-    on an exceeded termijn (on the einddatum itself it is not exceeded)."""
+    on an exceeded termijn. DUO's einddatum is exclusive (Inburgeringstermijn API): the
+    termijn's last day still lies before it, so there no flag at all; from the day after,
+    the termijn is exceeded."""
     clock.set(dt.datetime(2028, 12, 20, 9, tzinfo=dt.UTC))
     traject = vastgesteld()
-    refused(
-        rules.VerwijtbaarJaNietToegestaan,
-        traject.rond_map_af,
-        datum_eindgesprek=TERMIJN_EINDE,
-        verwijtbaar=Verwijtbaar.JA,
+    for verwijtbaar in Verwijtbaar:
+        refused(
+            rules.VerwijtbaarheidNietToegestaan,
+            traject.rond_map_af,
+            datum_eindgesprek=TERMIJN_EINDE,
+            verwijtbaar=verwijtbaar,
+        )
+    traject.rond_map_af(
+        datum_eindgesprek=TERMIJN_EINDE + dt.timedelta(days=1), verwijtbaar=Verwijtbaar.NEE
     )
-    traject.rond_map_af(datum_eindgesprek=TERMIJN_EINDE, verwijtbaar=Verwijtbaar.NEE)
     assert gebeurtenissen(traject)[-1] == "MAPAfgerond"
 
 
@@ -827,7 +843,7 @@ def test_a_partial_vrijstelling_counts_for_its_component() -> None:
         omvang=Omvang.GEDEELTELIJK,
         onderdeel=Examenonderdeel.SPREKEN,
         niveau=Niveau.B1,
-        reden=rules.VrijstellingReden.OPL,
+        reden=rules.VrijstellingReden.GED,
         datum_oordeel=D(2025, 12, 20),
     )
     for onderdeel in rules.TAALONDERDELEN[:3]:
@@ -926,7 +942,8 @@ def test_the_onderwijsroute_is_completed_without_map() -> None:
     uitslag(traject, Examenonderdeel.KNM, niveau=None)
     uren(traject, UrenSoort.PVT, 12)
     traject.onderteken_pvt(datum=D(2026, 1, 2), verwijtbaar=None)
-    assert traject.taalniveau_behaald == (Niveau.B2, D(2026, 1, 2))
+    # A B2 in the PIP is an ambition; the obligation's level is B1 (DUO PIP API NiveauPip).
+    assert traject.taalniveau_behaald == (Niveau.B1, D(2026, 1, 2))
     traject.voldoe(grond=VoldaanGrond.LEERROUTE_AFGEROND, datum=D(2026, 1, 5))
 
 
@@ -984,7 +1001,10 @@ def test_events_that_carry_personal_data_name_those_fields() -> None:
     assert Inburgeringstraject.PIPVastgesteld.persoonsgegevens == {"begeleiding"}
     assert Inburgeringstraject.VoortgangsgesprekGevoerd.persoonsgegevens == {"verslag"}
     assert "reden" in Inburgeringstraject.InburgeringstermijnVerlengd.persoonsgegevens
-    assert Inburgeringstraject.OntheffingVerleend.persoonsgegevens == {"grond"}
+    assert Inburgeringstraject.OntheffingVerleend.persoonsgegevens == {
+        "grond",
+        "maximum_participatie_uren",
+    }
 
 
 # --- Application: storage, gemeenten, concurrency -------------------------------------

@@ -112,6 +112,7 @@ REGISTRATIE = {
     "naam": "Amal Haddad",
     "geboortedatum": "1994-03-02",
     "datumStartInburgeringsplicht": "2025-12-01",
+    "datumKennisgeving": "2025-12-01",
 }
 BREDE_INTAKE = "/api/v1/inburgeraars/{inburgeraar_id}/brede-intake"
 PIP = "/api/v1/pips/{pip_id}"
@@ -326,6 +327,7 @@ def nieuw_pip(inburgeraar_id: str) -> dict[str, Any]:
         "inburgeraarId": inburgeraar_id,
         "doelgroep": "asielstatushouder",
         "datumStartInburgeringsplicht": "2025-12-01",
+        "uitersteDatumPip": "2026-02-09",
     }
 
 

@@ -468,7 +468,7 @@ def pip_story() -> Iterator[DomainEvent]:
         omvang=r.Omvang.GEDEELTELIJK,
         onderdeel=r.Examenonderdeel.SPREKEN,
         niveau=r.Niveau.B1,
-        reden=r.VrijstellingReden.OPL,
+        reden=r.VrijstellingReden.GED,
         datum_oordeel=D(2025, 12, 20),
     )
     for onderdeel in r.TAALONDERDELEN[:3]:

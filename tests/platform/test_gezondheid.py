@@ -61,6 +61,7 @@ def casus_met_gezondheid(client: TestClient, headers: dict[str, str]) -> str:
         "naam": "Amal Haddad",
         "geboortedatum": "1994-03-02",
         "datumStartInburgeringsplicht": "2025-12-01",
+        "datumKennisgeving": "2025-12-01",
     }
     created = client.post(f"{API}/inburgeraars", json=registratie, headers=headers)
     assert created.status_code == 201, created.text

@@ -40,6 +40,7 @@ def registratie(**overrides: Any) -> dict[str, Any]:
         "naam": "Amal Haddad",
         "geboortedatum": "1994-03-02",
         "datumStartInburgeringsplicht": "2025-12-01",
+        "datumKennisgeving": "2025-12-01",
     } | overrides
 
 
@@ -171,6 +172,7 @@ def test_a_pip_route_logs_the_inburgeraar_not_the_pip(
             "inburgeraarId": inburgeraar_id,
             "doelgroep": "asielstatushouder",
             "datumStartInburgeringsplicht": "2025-12-01",
+            "uitersteDatumPip": "2026-02-09",
         }
         created = pip.post(f"{API}/pips", json=body, headers=auth_headers())
         assert created.status_code == 201, created.text

@@ -51,6 +51,7 @@ def rond_intake_af_via_http(client: TestClient, headers: dict[str, str]) -> tupl
         "naam": "Amal Haddad",
         "geboortedatum": "1994-03-02",
         "datumStartInburgeringsplicht": "2025-12-01",
+        "datumKennisgeving": "2025-12-01",
         "vestigingsdatum": "2025-12-08",
     }
     created = client.post(f"{API}/inburgeraars", json=registratie, headers=headers)

@@ -58,6 +58,7 @@ class Platform:
             "naam": "Amal Haddad",
             "geboortedatum": "1994-03-02",
             "datumStartInburgeringsplicht": "2025-12-01",
+            "datumKennisgeving": "2025-12-01",
             **velden,
         }
         created = ok(
@@ -74,9 +75,10 @@ class Platform:
         leerroute: str = "b1",
         gespreksdatum: str = "2025-12-10",
         afrondingsdatum: str = "2026-01-05",
-        onderdelen: dict[str, dict[str, Any]] | None = None,
+        onderdelen: dict[str, dict[str, Any] | None] | None = None,
     ) -> None:
-        """The whole brede intake, ended with IntakeAfgerond; `onderdelen` overrides parts."""
+        """The whole brede intake, ended with IntakeAfgerond; `onderdelen` overrides parts
+        (None leaves a part out)."""
         url = f"{INTAKE}/inburgeraars/{inburgeraar_id}"
         kr = self.kr(gemeente)
         gesprek = {"gespreksdatum": gespreksdatum, "klantregisseur": "kr-1"}
@@ -87,7 +89,7 @@ class Platform:
             "benodigdeScore": "60,00",
             "datumAfname": gespreksdatum,
         }
-        delen: dict[str, dict[str, Any]] = {
+        delen: dict[str, dict[str, Any] | None] = {
             "leerbaarheidstoets": {"uitslag": toets},
             "opleiding-en-werkervaring": {"opleidingen": [], "werkervaring": []},
             "persoonlijke-omstandigheden": {"fysiekeGezondheid": "-", "mentaleGezondheid": "-"},
@@ -96,7 +98,8 @@ class Platform:
             **(onderdelen or {}),
         }
         for pad, body in delen.items():
-            ok(self.client.put(f"{url}/brede-intake/{pad}", json=body, headers=kr))
+            if body is not None:
+                ok(self.client.put(f"{url}/brede-intake/{pad}", json=body, headers=kr))
         afronding = {"afrondingsdatum": afrondingsdatum}
         ok(self.client.post(f"{url}/brede-intake/afronding", json=afronding, headers=kr), 201)
 
@@ -128,3 +131,47 @@ class Platform:
             **velden,
         }
         return dict(ok(self.post_pip(pip, "vaststellingen", body, gemeente)))
+
+    def stap(self, inburgeraar_id: str, pad: str, body: dict[str, Any], status: int = 200) -> Any:
+        """One command on the actual PIP (read for its version first), its status asserted."""
+        return ok(self.post_pip(self.pip(inburgeraar_id), pad, body), status)
+
+    def intake_participatieuren(
+        self, inburgeraar_id: str, uren: int, peildatum: str, gemeente: str = "GM0222"
+    ) -> Any:
+        """Participation hours during the brede intake (they count for the Z-route)."""
+        url = f"{INTAKE}/inburgeraars/{inburgeraar_id}/brede-intake/participatieuren"
+        body = {"uren": uren, "peildatum": peildatum}
+        return ok(self.client.post(url, json=body, headers=self.kr(gemeente)), 201)
+
+    def caseloadregel(self, inburgeraar_id: str, gemeente: str = "GM0222") -> dict[str, Any]:
+        regels = ok(
+            self.client.get(
+                f"{PROJECTIES}/gemeenten/{gemeente}/caseload", headers=self.kr(gemeente)
+            )
+        )["caseload"]
+        [regel] = [r for r in regels if r["inburgeraarId"] == inburgeraar_id]
+        return dict(regel)
+
+    def signalen(self, inburgeraar_id: str, gemeente: str = "GM0222") -> dict[str, str]:
+        """The person's open signals today: soort -> the date it is about."""
+        regels = ok(
+            self.client.get(
+                f"{PROJECTIES}/gemeenten/{gemeente}/signalen",
+                params={"inburgeraarId": inburgeraar_id},
+                headers=self.kr(gemeente),
+            )
+        )["signalen"]
+        return {r["soort"]: r["datum"] for r in regels}
+
+    def post_intake(
+        self, inburgeraar_id: str, pad: str, body: dict[str, Any], gemeente: str = "GM0222"
+    ) -> Response:
+        """A command on the inburgeraar in intake (`pad` below /inburgeraars/{id})."""
+        url = f"{INTAKE}/inburgeraars/{inburgeraar_id}/{pad}"
+        return self.client.post(url, json=body, headers=self.kr(gemeente))
+
+    def duo_simulator(self) -> Any:
+        """The DUO simulator the embedded DUO service talks to (what DUO received)."""
+        [mount] = [r for r in self.app.routes if getattr(r, "path", "") == "/duo-simulator"]
+        return mount.app.state.simulator  # type: ignore[attr-defined]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from services.projections.gemeente.feiten import Feiten, later
 
@@ -20,10 +21,16 @@ class Status(StrEnum):
     PIP_CONCEPT = "pip_concept"
     PIP_VASTGESTELD = "pip_vastgesteld"
     VOLDAAN = "voldaan"
+    # A temporary vrijstelling pauses the obligation; withdrawal, death or a move away ends
+    # it in this gemeente (DUO SS109-SS111, SS120/SS121).
+    GEPAUZEERD = "gepauzeerd"
+    BEEINDIGD = "beeindigd"
 
 
 class OntzorgingStatus(StrEnum):
     ONTZORGD = "ontzorgd"
+    BETAALMACHTIGING_GEWEIGERD = "betaalmachtiging_geweigerd"
+    VRIJWILLIG_VOORTGEZET = "vrijwillig_voortgezet"
     BUDGETBEHEER = "budgetbeheer"
     AFBOUW = "afbouw"
     FINANCIEEL_ZELFREDZAAM = "financieel_zelfredzaam"
@@ -34,6 +41,7 @@ class Deadline(StrEnum):
     PIP = "pip"
     INBURGERINGSTERMIJN = "inburgeringstermijn"
     ONTZORGINGSPERIODE = "ontzorgingsperiode"
+    VRIJWILLIGE_ONTZORGING = "vrijwillige_ontzorging"
 
 
 class Signaalsoort(StrEnum):
@@ -41,6 +49,19 @@ class Signaalsoort(StrEnum):
     INBURGERINGSTERMIJN_LOOPT_AF = "inburgeringstermijn_loopt_af"
     GEEN_VOORTGANG = "geen_voortgang"
     ONTZORGINGSPERIODE_AFGELOPEN = "ontzorgingsperiode_afgelopen"
+    BOETEVOORSTEL_OPEN = "boetevoorstel_open"
+    BOETE_OPGELEGD = "boete_opgelegd"
+    BEZWAAR_OPEN = "bezwaar_open"
+    NIEUW_PIP_NODIG = "nieuw_pip_nodig"
+    BETAALMACHTIGING_GEWEIGERD = "betaalmachtiging_geweigerd"
+
+
+def aanbevelingen(f: Feiten) -> list[str]:
+    """What the klantregisseur should still cover though the law sets no condition on it:
+    a brede intake closed without a hoofddoel (art. 14 lid 3 Wi2021 does not require one)."""
+    if f.get("intake_afgerond_op") and not f.get("hoofddoel_intake"):
+        return ["hoofddoel"]
+    return []
 
 
 def start_inburgeringsplicht(f: Feiten) -> str | None:
@@ -56,13 +77,22 @@ def uiterste_datum_pip(f: Feiten) -> str | None:
     return uiterste
 
 
+def klokken_lopen(f: Feiten) -> bool:
+    """The ten weeks and the termijn run: the obligation is not ended here nor paused."""
+    return not f.get("einde_reden") and not f.get("gepauzeerd_sinds")
+
+
 def pip_open(f: Feiten) -> bool:
-    return not f.get("pip_dagtekening") and not f.get("voldaan_op")
+    return not f.get("pip_dagtekening") and not f.get("voldaan_op") and klokken_lopen(f)
 
 
 def status(f: Feiten) -> Status:
     if f.get("voldaan_op"):
         return Status.VOLDAAN
+    if f.get("einde_reden"):
+        return Status.BEEINDIGD
+    if f.get("gepauzeerd_sinds"):
+        return Status.GEPAUZEERD
     if f.get("pip_dagtekening"):
         return Status.PIP_VASTGESTELD
     if f.get("pip_opgesteld"):
@@ -83,10 +113,20 @@ def ontzorging_status(f: Feiten) -> OntzorgingStatus | None:
         ("zelfredzaam_op", OntzorgingStatus.FINANCIEEL_ZELFREDZAAM),
         ("afbouw_op", OntzorgingStatus.AFBOUW),
         ("budgetbeheer_op", OntzorgingStatus.BUDGETBEHEER),
+        ("vrijwillig_voortgezet_op", OntzorgingStatus.VRIJWILLIG_VOORTGEZET),
+        ("machtiging_geweigerd_op", OntzorgingStatus.BETAALMACHTIGING_GEWEIGERD),
     ):
         if f.get(key):
             return value
     return OntzorgingStatus.ONTZORGD
+
+
+def in_ontzorgingsperiode(f: Feiten) -> bool:
+    """Nothing decided yet for after the six months (a refused authorisation decides none)."""
+    return ontzorging_status(f) in (
+        OntzorgingStatus.ONTZORGD,
+        OntzorgingStatus.BETAALMACHTIGING_GEWEIGERD,
+    )
 
 
 def einde_ontzorgingsperiode(f: Feiten) -> str | None:
@@ -111,14 +151,19 @@ def doelgroep(f: Feiten) -> str | None:
 def volgende_deadline(f: Feiten) -> tuple[Deadline, str] | None:
     """The earliest deadline still to be met (it may have passed: then it is overdue)."""
     kandidaten: list[tuple[str, Deadline]] = []
+    if f.get("einde_reden"):
+        return None
     uiterste = uiterste_datum_pip(f)
     if uiterste and pip_open(f):
         kandidaten.append((uiterste, Deadline.PIP))
-    if f.get("termijn_einde") and not f.get("voldaan_op"):
+    if f.get("termijn_einde") and not f.get("voldaan_op") and klokken_lopen(f):
         kandidaten.append((f["termijn_einde"], Deadline.INBURGERINGSTERMIJN))
     einde = einde_ontzorgingsperiode(f)
-    if einde and ontzorging_status(f) is OntzorgingStatus.ONTZORGD:
+    if einde and in_ontzorgingsperiode(f):
         kandidaten.append((einde, Deadline.ONTZORGINGSPERIODE))
+    vrijwillig_tot = f.get("einde_vrijwillig")
+    if vrijwillig_tot and ontzorging_status(f) is OntzorgingStatus.VRIJWILLIG_VOORTGEZET:
+        kandidaten.append((vrijwillig_tot, Deadline.VRIJWILLIGE_ONTZORGING))
     if not kandidaten:
         return None
     datum, soort = min(kandidaten)
@@ -145,7 +190,10 @@ class Kandidaat:
 
 def signaalkandidaten(f: Feiten) -> list[Kandidaat]:
     kandidaten: list[Kandidaat] = []
-    voldaan = bool(f.get("voldaan_op"))
+    if f.get("einde_reden"):
+        return kandidaten
+    # While paused the obligation's clocks stand still: no PIP, termijn or progress signals.
+    voldaan = bool(f.get("voldaan_op")) or bool(f.get("gepauzeerd_sinds"))
     uiterste = uiterste_datum_pip(f)
     if uiterste and pip_open(f):
         vanaf = (dt.date.fromisoformat(uiterste) + dt.timedelta(days=1)).isoformat()
@@ -161,8 +209,13 @@ def signaalkandidaten(f: Feiten) -> list[Kandidaat]:
     contact = laatste_contact(f)
     if f.get("pip_dagtekening") and contact and not voldaan:
         kandidaten.append(Kandidaat(Signaalsoort.GEEN_VOORTGANG, contact, None, None))
+    geweigerd = f.get("machtiging_geweigerd_op")
+    if geweigerd and ontzorging_status(f) is OntzorgingStatus.BETAALMACHTIGING_GEWEIGERD:
+        kandidaten.append(
+            Kandidaat(Signaalsoort.BETAALMACHTIGING_GEWEIGERD, geweigerd, geweigerd, None)
+        )
     periode = einde_ontzorgingsperiode(f)
-    if periode and ontzorging_status(f) is OntzorgingStatus.ONTZORGD:
+    if periode and in_ontzorgingsperiode(f):
         kandidaten.append(
             Kandidaat(
                 Signaalsoort.ONTZORGINGSPERIODE_AFGELOPEN,
@@ -171,6 +224,39 @@ def signaalkandidaten(f: Feiten) -> list[Kandidaat]:
                 f.get("ontzorging_gemeld_op"),
             )
         )
+    kandidaten.extend(handhavingskandidaten(f))
+    return kandidaten
+
+
+def handhavingskandidaten(f: Feiten) -> list[Kandidaat]:
+    """Fines and objections: an open proposal (from its date), a fine in force (its date the
+    last day to object), an objection awaiting its decision (its date the beslistermijn's
+    last day, earliest first) and a PIP to set anew after an upheld objection."""
+    kandidaten: list[Kandidaat] = []
+    voorstellen = list((f.get("boetevoorstellen") or {}).values())
+    open_ = sorted(v["datum"] for v in voorstellen if v.get("status") == "open" and v.get("datum"))
+    if open_:
+        kandidaten.append(Kandidaat(Signaalsoort.BOETEVOORSTEL_OPEN, open_[0], open_[0], None))
+    opgelegd = sorted(
+        (v["bezwaartermijn_einde"], v.get("dagtekening"))
+        for v in voorstellen
+        if v.get("status") == "opgelegd" and v.get("bezwaartermijn_einde")
+    )
+    if opgelegd:
+        einde, dagtekening = opgelegd[0]
+        kandidaten.append(Kandidaat(Signaalsoort.BOETE_OPGELEGD, einde, dagtekening, None))
+    bezwaren = sorted(
+        (b["beslistermijn_einde"], b.get("ontvangen_op"))
+        for b in (f.get("bezwaren") or {}).values()
+        if not b.get("beslissing") and b.get("beslistermijn_einde")
+    )
+    if bezwaren:
+        einde, ontvangen = bezwaren[0]
+        kandidaten.append(Kandidaat(Signaalsoort.BEZWAAR_OPEN, einde, ontvangen, None))
+    herziening = f.get("pip_herziening_nodig")
+    if herziening and herziening.get("datum") and f.get("pip_versie", 0) <= herziening["versie"]:
+        datum = herziening["datum"]
+        kandidaten.append(Kandidaat(Signaalsoort.NIEUW_PIP_NODIG, datum, datum, None))
     return kandidaten
 
 
@@ -178,3 +264,28 @@ def dagen(van: str | None, tot: str | None) -> int | None:
     if van is None or tot is None:
         return None
     return (dt.date.fromisoformat(tot) - dt.date.fromisoformat(van)).days
+
+
+def contactpersoon_gemeente(f: Feiten) -> str | None:
+    """The gemeente's contact person by medewerker id (else name): a klantregisseur's own
+    caseload."""
+    contact = f.get("contactpersonen", {}).get("gemeente") or {}
+    waarde: str | None = contact.get("medewerker_id") or contact.get("naam")
+    return waarde
+
+
+def regie(f: Feiten) -> dict[str, Any]:
+    """Who guides the person and how (gemeente read model only, never regio): the contact
+    persons, the duale trajecten (active while no outcome), the aanbod, the begeleiding."""
+    return {
+        "contactpersonen": dict(f.get("contactpersonen", {})),
+        "duale_trajecten": [
+            {"id": duaal_id, **traject, "actief": not traject.get("uitkomst")}
+            for duaal_id, traject in sorted(f.get("duale_trajecten", {}).items())
+        ],
+        "aanbod": [
+            {"aanbieder": aanbieder, **aanbod}
+            for aanbieder, aanbod in sorted(f.get("aanbod", {}).items())
+        ],
+        "begeleiding": f.get("begeleiding"),
+    }

@@ -5,6 +5,7 @@ day, the CBS figures per cohort. What depends on today (days left, whether a sig
 from __future__ import annotations
 
 import datetime as dt
+import json
 import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -37,6 +38,7 @@ class CaseloadFilter:
     doelgroep: Sequence[str] = ()
     klantregisseur: str | None = None
     ontzorging_status: Sequence[str] = ()
+    contactpersoon: str | None = None
 
 
 @dataclass(frozen=True)
@@ -60,13 +62,18 @@ class CaseloadRij:
     ontzorging_status: str | None
     einde_ontzorgingsperiode: str | None
     vergeten_op: str | None = None
+    contactpersoon: str | None = None
+    regie: dict[str, Any] = field(default_factory=dict)
+    aanbevelingen: tuple[str, ...] = ()
+    einde_reden: str | None = None
 
 
 CASELOAD_SELECT = (
     "inburgeraar_id, gemeente, naam, doelgroep, klantregisseur, status, leerroute, "
     "leerroute_vastgesteld, niveau, datum_start, uiterste_datum_pip, pip_open_tot, "
     "pip_dagtekening, deadline_soort, deadline_datum, termijn_einde, laatste_voortgangsgesprek, "
-    "ontzorging_status, einde_ontzorgingsperiode, vergeten_op"
+    "ontzorging_status, einde_ontzorgingsperiode, vergeten_op, contactpersoon, regie, "
+    "aanbevelingen, einde_reden"
 )
 
 
@@ -96,6 +103,9 @@ def caseload(
     if filter_.klantregisseur is not None:
         where.append("klantregisseur = ?")
         params.append(filter_.klantregisseur)
+    if filter_.contactpersoon is not None:
+        where.append("contactpersoon = ?")
+        params.append(filter_.contactpersoon)
     caseload_ = tabelnaam("caseload", suffix)
     condition = " AND ".join(where)
     [(totaal,)] = store.query(f"SELECT COUNT(*) FROM {caseload_} WHERE {condition}", params)
@@ -110,7 +120,8 @@ def caseload(
 def _caseload_rij(row: Row, vandaag: dt.date) -> CaseloadRij:
     (inburgeraar_id, gemeente, naam, doelgroep_, klantregisseur, status_, route, vastgesteld,
      niveau, start, uiterste, open_tot, dagtekening, deadline_soort, deadline_datum, einde,
-     gesprek, ontzorging, einde_periode, vergeten_op) = row  # fmt: skip
+     gesprek, ontzorging, einde_periode, vergeten_op, contactpersoon, regie,
+     aanbevolen, einde_reden) = row  # fmt: skip
     return CaseloadRij(
         inburgeraar_id=inburgeraar_id,
         gemeente=gemeente,
@@ -131,6 +142,10 @@ def _caseload_rij(row: Row, vandaag: dt.date) -> CaseloadRij:
         ontzorging_status=ontzorging,
         einde_ontzorgingsperiode=einde_periode,
         vergeten_op=vergeten_op,
+        contactpersoon=contactpersoon,
+        regie=json.loads(regie) if regie else {},
+        aanbevelingen=tuple(aanbevolen.split(",")) if aanbevolen else (),
+        einde_reden=einde_reden,
     )
 
 

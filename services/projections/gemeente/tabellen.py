@@ -17,12 +17,15 @@ from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 from services.projections.gemeente.afgeleid import (
+    aanbevelingen,
+    contactpersoon_gemeente,
     dagen,
     doelgroep,
     einde_ontzorgingsperiode,
     leerroute,
     ontzorging_status,
     pip_open,
+    regie,
     signaalkandidaten,
     start_inburgeringsplicht,
     status,
@@ -190,6 +193,7 @@ CASELOAD_COLUMNS = (
     "uiterste_datum_pip TEXT, pip_open_tot TEXT, pip_dagtekening TEXT, termijn_einde TEXT, "
     "laatste_voortgangsgesprek TEXT, ontzorging_status TEXT, einde_ontzorgingsperiode TEXT, "
     "deadline_soort TEXT, deadline_datum TEXT, feiten TEXT NOT NULL, vergeten_op TEXT, "
+    "contactpersoon TEXT, regie TEXT, aanbevelingen TEXT, einde_reden TEXT, "
     "PRIMARY KEY (gemeente, inburgeraar_id)"
 )
 
@@ -257,6 +261,10 @@ class Caseload(PersoonModel):
                 "deadline_datum": deadline and deadline[1],
                 "feiten": _json(feiten),
                 "vergeten_op": feiten.get("vergeten_op"),
+                "einde_reden": feiten.get("einde_reden"),
+                "contactpersoon": contactpersoon_gemeente(feiten),
+                "regie": _json(regie(feiten)),
+                "aanbevelingen": ",".join(aanbevelingen(feiten)) or None,
             },
         )
 
