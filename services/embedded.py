@@ -77,8 +77,10 @@ def build_backbone(settings: PlatformSettings, apps: dict[str, FastAPI]) -> Back
     tasks: list[Task] = [
         *duo_bootstrap.build_consumers(embedded, duo, intake=intake, pip=pip),
         *intake_bootstrap.build_consumers(embedded, intake, duo=duo),
+        *intake_bootstrap.build_eigen_consumers(embedded, intake),
         *pip_bootstrap.build_duo_consumers(embedded, pip, duo=duo),
         *pip_bootstrap.build_consumers(embedded, pip, intake=intake),
+        *pip_bootstrap.build_eigen_consumers(embedded, pip),
         *ontzorging_bootstrap.build_consumers(embedded, ontzorging, pip=pip),
         *pip_bootstrap.build_timers(embedded, pip),
         *ontzorging_bootstrap.build_timers(embedded, ontzorging),

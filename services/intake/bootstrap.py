@@ -91,8 +91,18 @@ def build_consumers(
     return [
         choreography_consumer(
             settings, application, IntakeDuoPolicy(application), DUO, duo, dead_letters
-        ),
-        # Its own log: a move recorded in the new gemeente closes the previous one's file.
+        )
+    ]
+
+
+def build_eigen_consumers(
+    settings: PlatformSettings,
+    application: IntakeApplication,
+    *,
+    dead_letters: DeadLetters | None = None,
+) -> list[Consumer]:
+    """Its own log: a move recorded in the new gemeente closes the previous one's file."""
+    return [
         choreography_consumer(
             settings,
             application,
@@ -100,7 +110,7 @@ def build_consumers(
             SERVICE,
             application,
             dead_letters,
-        ),
+        )
     ]
 
 
@@ -108,5 +118,9 @@ def build_worker(settings: IntakeSettings) -> tuple[IntakeApplication, Backgroun
     """Kafka mode: the relay of intake's events and the consumers, in one loop. No timers
     (the ten weeks are the PIP's)."""
     application = build_application(settings)
-    tasks: list[Task] = [relay_task(settings, application), *build_consumers(settings, application)]
+    tasks: list[Task] = [
+        relay_task(settings, application),
+        *build_consumers(settings, application),
+        *build_eigen_consumers(settings, application),
+    ]
     return application, BackgroundLoop(tasks)

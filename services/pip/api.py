@@ -423,8 +423,8 @@ class Pip(ApiModel):
     ontheffingen: list[Ontheffing]
     voldaan: Voldaan | None
     ontbrekend_voor_afronding: list[str]
-    duale_trajecten: list[DuaalTrajectOut] = []
-    inburgeringsaanbod: list[AanbodOut] = []
+    duale_trajecten: list[DuaalTrajectOut] = Field(default_factory=list)
+    inburgeringsaanbod: list[AanbodOut] = Field(default_factory=list)
     maatschappelijke_begeleiding: BegeleidingOut | None = None
     beeindigd: Beeindiging | None = Field(
         None, description="Het traject sloot in deze gemeente: verhuisd, ingetrokken, overleden"

@@ -93,8 +93,18 @@ def build_consumers(
     return [
         choreography_consumer(
             settings, application, PipPolicy(application), INTAKE, intake, dead_letters
-        ),
-        # Its own log: a traject handed over by one gemeente is taken over by the next.
+        )
+    ]
+
+
+def build_eigen_consumers(
+    settings: PlatformSettings,
+    application: PipApplication,
+    *,
+    dead_letters: DeadLetters | None = None,
+) -> list[Consumer]:
+    """Its own log: a traject handed over by one gemeente is taken over by the next."""
+    return [
         choreography_consumer(
             settings,
             application,
@@ -102,7 +112,7 @@ def build_consumers(
             SERVICE,
             application,
             dead_letters,
-        ),
+        )
     ]
 
 
@@ -135,6 +145,7 @@ def build_worker(settings: PipSettings) -> tuple[PipApplication, BackgroundLoop]
     tasks: list[Task] = [
         relay_task(settings, application),
         *build_consumers(settings, application),
+        *build_eigen_consumers(settings, application),
         *build_duo_consumers(settings, application),
         *build_timers(settings, application),
     ]

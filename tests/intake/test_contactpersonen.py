@@ -137,7 +137,6 @@ def test_contact_persons_through_http_and_a_wrong_one_stores_nothing(
         "geboortedatum": "1994-03-02",
         "datumStartInburgeringsplicht": "2025-12-01",
         "datumKennisgeving": "2025-12-01",
-        "datumKennisgeving": "2025-12-01",
     }
     created = client.post(f"{API}/inburgeraars", json=body, headers=kr)
     assert created.status_code == 201, created.text

@@ -399,7 +399,6 @@ def _pip(client: TestClient, kr: dict[str, str], doelgroep: str = "asielstatusho
         "doelgroep": doelgroep,
         "datumStartInburgeringsplicht": "2025-11-03",
         "uitersteDatumPip": "2026-01-12",
-        "uitersteDatumPip": "2026-01-12",
     }
     r = client.post(f"{API}/pips", json=body, headers=kr)
     assert r.status_code == 201, r.text

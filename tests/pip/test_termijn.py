@@ -15,8 +15,10 @@ from fastapi.testclient import TestClient
 from contracts import intake as intake_contract
 from services.pip import rules
 from services.pip.application import PipApplication
+from services.pip.config import PipSettings
 from services.pip.consumers import PipPolicy
 from services.pip.domainmodel import Inburgeringstraject, traject_id
+from services.pip.main import create_app
 from services.pip.rules import Doelgroep, Leerroute
 from shared.auth import Rol
 from shared.clock import FrozenClock
@@ -119,24 +121,22 @@ def test_waiting_for_third_parties_extends_the_current_base(clock: FrozenClock) 
     traject.wacht_op_derden(
         derde="huisarts",
         opgevraagd_op=dt.date(2026, 1, 12),
-        informatie_ontvangen_op=dt.date(2026, 2, 2),
+        informatie_ontvangen_op=dt.date(2026, 1, 20),
     )
-    assert traject.uiterste_datum_pip == UITERSTE  # two weeks after 2 Feb ends earlier
+    assert traject.uiterste_datum_pip == UITERSTE  # two weeks after 20 Jan end earlier
     traject.wacht_op_derden(
         derde="school",
         opgevraagd_op=dt.date(2026, 2, 1),
         informatie_ontvangen_op=dt.date(2026, 2, 16),
     )
     assert traject.uiterste_datum_pip == dt.date(2026, 3, 2)
-    with pytest.raises(rules.RuleViolation) as exc:
+    # Asked after the current ten weeks: that extends nothing.
+    with pytest.raises(rules.VerzoekInformatieNaTienWeken):
         traject.wacht_op_derden(
             derde="werkgever",
             opgevraagd_op=UITERSTE + dt.timedelta(days=1),
             informatie_ontvangen_op=UITERSTE + dt.timedelta(days=2),
         )
-    assert "VerzoekInformatieNaTienWeken" in str(exc.value.ontbrekend) or isinstance(
-        exc.value, (rules.VerzoekInformatieNaTienWeken, rules.RegelsOvertreden)
-    )
 
 
 def test_a_pip_set_after_the_old_but_before_the_real_deadline_is_binnen_tien_weken(
@@ -171,20 +171,26 @@ def test_duos_termijn_wins_also_when_it_ends_earlier(clock: FrozenClock) -> None
         dt.date(2026, 1, 6),
         dt.date(2029, 1, 5),
     )
-    assert traject.neem_termijn_van_duo_over(
-        startdatum=dt.date(2026, 1, 6),
-        einddatum=dt.date(2029, 1, 5),
-        gebeurtenis="SS102",
-        verlengingsgrondcode=None,
-        verlengingsgrondomschrijving=None,
-    ) is False
-    assert traject.neem_termijn_van_duo_over(
-        startdatum=dt.date(2026, 1, 6),
-        einddatum=dt.date(2029, 1, 4),
-        gebeurtenis="SS102",
-        verlengingsgrondcode=None,
-        verlengingsgrondomschrijving=None,
-    ) is True
+    assert (
+        traject.neem_termijn_van_duo_over(
+            startdatum=dt.date(2026, 1, 6),
+            einddatum=dt.date(2029, 1, 5),
+            gebeurtenis="SS102",
+            verlengingsgrondcode=None,
+            verlengingsgrondomschrijving=None,
+        )
+        is False
+    )
+    assert (
+        traject.neem_termijn_van_duo_over(
+            startdatum=dt.date(2026, 1, 6),
+            einddatum=dt.date(2029, 1, 4),
+            gebeurtenis="SS102",
+            verlengingsgrondcode=None,
+            verlengingsgrondomschrijving=None,
+        )
+        is True
+    )
     overgenomen = traject.pending_events[-1]
     assert type(overgenomen).__name__ == "InburgeringstermijnVanDuoOvergenomen"
     assert overgenomen.loopt_bijna_af_vanaf == rules.eerste_dag_binnen_twee_maanden(  # type: ignore[attr-defined]
@@ -332,13 +338,11 @@ def test_intake_afgerond_and_a_moved_deadline_reach_the_concept(
 
 
 def test_a_hand_drafted_concept_needs_intakes_deadline(
-    settings: PlatformSettings, auth_headers: TokenFactory
+    settings: PlatformSettings, auth_headers: TokenFactory, clock: FrozenClock
 ) -> None:
     """art. 5.3 Besluit: the werkplek fills uitersteDatumPip from intake; without it the
     request is a 400 naming the field, and nothing is stored."""
-    from services.pip.main import create_app
-
-    with TestClient(create_app(settings)) as client:
+    with TestClient(create_app(PipSettings(**settings.model_dump()))) as client:
         kr = auth_headers(Rol.KLANTREGISSEUR, [GEMEENTE])
         inburgeraar_id = str(uuid.uuid4())
         body = {

@@ -10,6 +10,7 @@ DUO's Notificatie API is machine-to-machine (OIN headers, no JWT) and is exclude
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -156,6 +157,10 @@ MATRIX: dict[str, dict[tuple[str, str], Rij]] = {
             {"datum": "2025-12-20", "nieuweUitnodiging": "2026-01-02"},
         ),
         ("POST", "/api/v1/inburgeraars/{inburgeraar_id}/vergeetverzoeken"): (VERGETEN, None),
+        ("PUT", "/api/v1/inburgeraars/{inburgeraar_id}/contactpersonen/{rol}"): (
+            CASUS,
+            {"naam": "Sanne de Wit", "medewerkerId": "kr-7", "datum": "2026-01-05"},
+        ),
     },
     "pip": {
         ("POST", "/api/v1/pips"): (NIEUWE_CASUS, "nieuw-pip"),
@@ -202,6 +207,27 @@ MATRIX: dict[str, dict[tuple[str, str], Rij]] = {
             {"omvang": "geheel", "grond": "MED", "datumOordeel": "2026-01-05"},
         ),
         ("POST", f"{PIP}/voldaan"): (CASUS, {"grond": "diploma", "datum": "2026-01-05"}),
+        ("POST", f"{PIP}/duale-trajecten"): (
+            CASUS,
+            {"soort": "werk", "werkgever": "Bakker", "startdatum": "2026-01-05", "urenPerWeek": 8},
+        ),
+        ("POST", f"{PIP}/duale-trajecten/{{duaal_traject_id}}/uitkomst"): (
+            CASUS,
+            {"uitkomst": "contract", "datum": "2026-01-05"},
+        ),
+        ("POST", f"{PIP}/inburgeringsaanbod"): (
+            CASUS,
+            {
+                "aanbieder": "Taalhuis",
+                "keurmerkBlikOpWerk": True,
+                "leerroute": "b1",
+                "startdatum": "2026-01-05",
+            },
+        ),
+        ("PUT", f"{PIP}/maatschappelijke-begeleiding"): (
+            CASUS,
+            {"organisatie": "VluchtelingenWerk", "startdatum": "2026-01-05"},
+        ),
     },
     "ontzorging": {
         ("POST", "/api/v1/ontzorgingen"): (NIEUWE_CASUS, "nieuwe-ontzorging"),
@@ -314,6 +340,8 @@ def ids(clients: dict[str, TestClient], kr: dict[str, str]) -> dict[str, str]:
         "ontzorging_id": ontzorging.json()["id"],
         "leefgebied": "taal",
         "post": "huur",
+        "rol": "gemeente",
+        "duaal_traject_id": str(uuid.uuid4()),
         "gemeentecode": EIGEN,
         "regio": REGIO,
         "service": "intake",

@@ -5,6 +5,7 @@ the read models. Each step asserts its own HTTP status, so a scenario reads as t
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,6 +13,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from httpx import Response
 
+from services.duo.config import DEVELOPMENT_DUO_OIN, DEVELOPMENT_GEMEENTE_OIN
 from shared.auth import Rol
 from shared.clock import FrozenClock
 from tests.conftest import TokenFactory
@@ -175,3 +177,14 @@ class Platform:
         """The DUO simulator the embedded DUO service talks to (what DUO received)."""
         [mount] = [r for r in self.app.routes if getattr(r, "path", "") == "/duo-simulator"]
         return mount.app.state.simulator  # type: ignore[attr-defined]
+
+    def duo_notificatie(self, gebeurtenis_id: str, bsn: str, registratie: str) -> None:
+        """DUO's notificatie (signaleringspatroon) to the embedded DUO service, as DUO sends
+        it: `registratie` is DUO's registratieDatumTijd; the worker then fetches the facts."""
+        body = {"registratieDatumTijd": registratie, "gebeurtenisId": gebeurtenis_id, "bsn": bsn}
+        headers = {
+            "bron": DEVELOPMENT_DUO_OIN,
+            "doel": DEVELOPMENT_GEMEENTE_OIN,
+            "berichtId": str(uuid.uuid4()),
+        }
+        ok(self.client.post(f"{DUO}/v1/notificaties", json=body, headers=headers), 201)

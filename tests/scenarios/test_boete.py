@@ -187,7 +187,7 @@ def test_a_second_no_show_becomes_a_fine_after_hearing_and_an_upheld_objection_h
     assert inburgeraar(leven, amal)["versie"] == afgewezen["versie"]
 
 
-def test_a_broken_pip_duty_becomes_a_fine_a_late_objection_is_refused_and_one_posted_in_time_is_ongegrond(
+def test_a_broken_pip_duty_becomes_a_fine_a_late_objection_is_refused_another_ongegrond(
     leven: Platform,
 ) -> None:
     """art. 29 Wi2021 (PIP duties); art. 5:53 lid 3 Awb (no zienswijze within the period);
