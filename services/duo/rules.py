@@ -312,7 +312,10 @@ def check_verwijtbaar_ja(
 def check_verwijtbaar_nee(
     onderdeel: str, einddatum_duo: dt.date, verwijtbaar: str | None, vandaag: dt.date
 ) -> None:
-    if verwijtbaar == "nee" and einddatum_duo > add_months(vandaag, VERWIJTBAAR_NEE_MAANDEN):
+    # The termijn's last day, as pip counts "ends within two months" for its signal too.
+    if verwijtbaar == "nee" and laatste_dag(einddatum_duo) > add_months(
+        vandaag, VERWIJTBAAR_NEE_MAANDEN
+    ):
         raise VerwijtbaarNeeBuitenTweeMaanden(
             f"'Nee' bij {onderdeel.upper()} alleen als de einddatum binnen twee maanden valt",
             regel=f"{onderdeel}.verwijtbaar.nee",

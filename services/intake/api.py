@@ -853,7 +853,7 @@ def rond_intake_af(
 @router.post(
     "/inburgeraars/{inburgeraar_id}/niet-verschenen",
     status_code=status.HTTP_201_CREATED,
-    summary="Leg vast dat de inburgeraar niet verscheen (waarschuwing, daarna boete)",
+    summary="Leg vast dat de inburgeraar niet verscheen (waarschuwing, daarna boetevoorstel)",
     dependencies=[_verwerkt("registreer-niet-verschenen")],
 )
 def registreer_niet_verschenen(

@@ -795,8 +795,9 @@ def check_geen_verwijtbaarheid_binnen_termijn(
 def check_verwijtbaar_nee(
     einde: dt.date, verwijtbaar: Verwijtbaar | None, vandaag: dt.date
 ) -> None:
-    """DUO: 'Nee' only when its (exclusive) einddatum falls within two months."""
-    if verwijtbaar is Verwijtbaar.NEE and duo_einddatum(einde) > add_months(vandaag, 2):
+    """DUO: 'Nee' only when the termijn ends within two months (its last day, the day the
+    signal of `eerste_dag_binnen_twee_maanden` counts from)."""
+    if verwijtbaar is Verwijtbaar.NEE and not eindigt_binnen_twee_maanden(einde, vandaag):
         raise VerwijtbaarNeeNietToegestaan(
             f"'Nee' mag alleen als de termijn binnen twee maanden eindigt (einde {einde})"
         )

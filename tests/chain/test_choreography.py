@@ -56,7 +56,7 @@ from tests.chain import keten
 from tests.chain.keten import BSNS, GEMEENTE, Apps, G, ListSource
 
 Headers = Callable[..., dict[str, str]]
-INTAKE_AFGEROND = "nl.inburgering.intake.intake-afgerond.v1"
+INTAKE_AFGEROND = "nl.inburgering.intake.intake-afgerond.v2"
 PIP_VASTGESTELD = "nl.inburgering.pip.pip-vastgesteld.v1"
 
 

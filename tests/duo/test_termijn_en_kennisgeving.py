@@ -220,14 +220,14 @@ def pip_weigert(datum: dt.date, verwijtbaar: str | None, vandaag: dt.date) -> se
         (EINDDATUM_DUO, None, VANDAAG_NA_TERMIJN, {"map.verwijtbaar.ontbreekt"}),
         (EINDDATUM_DUO, "ja", VANDAAG_NA_TERMIJN, set()),
         (EINDDATUM_DUO, "nee", VANDAAG_NA_TERMIJN, set()),
-        # Two months before the end: no flag, and Nee not yet (einddatum not within 2 months).
+        # Two months before the last day: still no flag; the day before, Nee not yet either.
         (
-            dt.date(2028, 10, 15),
+            dt.date(2028, 10, 14),
             "nee",
-            dt.date(2028, 10, 15),
+            dt.date(2028, 10, 14),
             {"map.verwijtbaar.voor-einddatum", "map.verwijtbaar.nee"},
         ),
-        (dt.date(2028, 10, 16), "nee", dt.date(2028, 10, 16), {"map.verwijtbaar.voor-einddatum"}),
+        (dt.date(2028, 10, 15), "nee", dt.date(2028, 10, 15), {"map.verwijtbaar.voor-einddatum"}),
     ],
 )
 def test_duo_en_pip_weigeren_verwijtbaar_op_dezelfde_grensdagen(

@@ -71,7 +71,8 @@ def test_an_asielstatushouder_goes_through_the_whole_brede_intake(
     inburgeraar = created.json()
     url = f"{API}/inburgeraars/{inburgeraar['id']}"
     assert created.headers["Location"] == url
-    assert inburgeraar["uitersteDatumPip"] == "2026-02-23"  # ten weeks after the later BRP registration (art. 5.3 Besluit)
+    # Ten weeks after the BRP registration, later than the kennisgeving (art. 5.3 Besluit).
+    assert inburgeraar["uitersteDatumPip"] == "2026-02-23"
     intake = f"{url}/brede-intake"
 
     def put(pad: str, body: dict[str, Any], status: int = 200) -> dict[str, Any]:

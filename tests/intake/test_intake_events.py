@@ -83,8 +83,8 @@ def test_a_registration_stored_as_v1_is_read_and_published_as_v2(
 
     geregistreerd = reader.mapper.to_domain_event(old[0])
     assert type(geregistreerd) is Inburgeraar.InburgeraarGeregistreerd
-    assert geregistreerd.uiterste_datum_pip == dt.date(2026, 2, 9)  # type: ignore[attr-defined]
-    assert geregistreerd.datum_start_inburgeringsplicht == START  # type: ignore[attr-defined]
+    assert geregistreerd.uiterste_datum_pip == dt.date(2026, 2, 9)
+    assert geregistreerd.datum_start_inburgeringsplicht == START
 
     gelezen = reader.get_voor(Inburgeraar, inburgeraar.id, ["GM0222"])
     assert gelezen.uiterste_datum_pip == dt.date(2026, 2, 9)

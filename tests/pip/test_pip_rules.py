@@ -753,9 +753,7 @@ def test_a_date_after_the_termijn_needs_a_culpability_flag(clock: FrozenClock) -
     ("vandaag", "verwacht"),
     [
         (D(2028, 10, 14), {"VerwijtbaarheidNietToegestaan", "VerwijtbaarNeeNietToegestaan"}),
-        # DUO's einddatum is exclusive (2028-12-16): two months before it is 2028-10-16.
-        (D(2028, 10, 15), {"VerwijtbaarheidNietToegestaan", "VerwijtbaarNeeNietToegestaan"}),
-        (D(2028, 10, 16), {"VerwijtbaarheidNietToegestaan"}),
+        (D(2028, 10, 15), {"VerwijtbaarheidNietToegestaan"}),
     ],
 )
 def test_nee_is_refused_while_the_end_of_the_termijn_is_more_than_two_months_away(

@@ -118,6 +118,7 @@ REGISTRATIE = {
 BREDE_INTAKE = "/api/v1/inburgeraars/{inburgeraar_id}/brede-intake"
 PIP = "/api/v1/pips/{pip_id}"
 ONTZORGING = "/api/v1/ontzorgingen/{ontzorging_id}"
+BOETEVOORSTEL = "/api/v1/inburgeraars/{inburgeraar_id}/boetevoorstellen/{volgnummer}"
 
 Rij = tuple[dict[str, Any], Any]  # (expected per column, JSON body or a name of one)
 
@@ -155,6 +156,45 @@ MATRIX: dict[str, dict[tuple[str, str], Rij]] = {
         ("POST", "/api/v1/inburgeraars/{inburgeraar_id}/niet-verschenen"): (
             CASUS,
             {"datum": "2025-12-20", "nieuweUitnodiging": "2026-01-02"},
+        ),
+        ("POST", "/api/v1/inburgeraars/{inburgeraar_id}/pip-verplichting-niet-nagekomen"): (
+            CASUS,
+            {
+                "pipId": str(uuid.uuid4()),
+                "verplichting": "pvt",
+                "datum": "2026-01-02",
+                "voorgesteldBedragEuro": 100,
+            },
+        ),
+        ("POST", f"{BOETEVOORSTEL}/zienswijzeverzoek"): (
+            CASUS,
+            {"datum": "2026-01-05", "reactieUiterlijk": "2026-01-19"},
+        ),
+        ("POST", f"{BOETEVOORSTEL}/zienswijze"): (
+            CASUS,
+            {"datum": "2026-01-05", "samenvatting": "-"},
+        ),
+        ("POST", f"{BOETEVOORSTEL}/zienswijze-afgezien"): (
+            CASUS,
+            {"datum": "2026-01-05", "uitdrukkelijk": True},
+        ),
+        ("POST", f"{BOETEVOORSTEL}/beschikking"): (
+            CASUS,
+            {
+                "bedragEuro": 100,
+                "verwijtbaarheid": "verwijtbaar",
+                "dagtekening": "2026-01-05",
+                "verzenddatum": "2026-01-05",
+            },
+        ),
+        ("POST", f"{BOETEVOORSTEL}/afwijzing"): (
+            CASUS,
+            {"datum": "2026-01-05", "reden": "geen_overtreding", "toelichting": "-"},
+        ),
+        ("POST", f"{BOETEVOORSTEL}/bezwaar"): (CASUS, {"ontvangenOp": "2026-01-05"}),
+        ("POST", f"{BOETEVOORSTEL}/bezwaar/beslissing"): (
+            CASUS,
+            {"datum": "2026-01-05", "beslissing": "ongegrond"},
         ),
         ("POST", "/api/v1/inburgeraars/{inburgeraar_id}/vergeetverzoeken"): (VERGETEN, None),
         ("PUT", "/api/v1/inburgeraars/{inburgeraar_id}/contactpersonen/{rol}"): (
@@ -207,6 +247,12 @@ MATRIX: dict[str, dict[tuple[str, str], Rij]] = {
             {"omvang": "geheel", "grond": "MED", "datumOordeel": "2026-01-05"},
         ),
         ("POST", f"{PIP}/voldaan"): (CASUS, {"grond": "diploma", "datum": "2026-01-05"}),
+        ("POST", f"{PIP}/verzending"): (CASUS, {"verzenddatum": "2026-01-05"}),
+        ("POST", f"{PIP}/bezwaar"): (CASUS, {"ontvangenOp": "2026-01-05"}),
+        ("POST", f"{PIP}/bezwaar/beslissing"): (
+            CASUS,
+            {"datum": "2026-01-05", "beslissing": "ongegrond"},
+        ),
         ("POST", f"{PIP}/duale-trajecten"): (
             CASUS,
             {"soort": "werk", "werkgever": "Bakker", "startdatum": "2026-01-05", "urenPerWeek": 8},
@@ -255,6 +301,12 @@ MATRIX: dict[str, dict[tuple[str, str], Rij]] = {
         ("POST", f"{ONTZORGING}/beeindiging"): (
             CASUS,
             {"einddatum": "2026-01-05", "reden": "overig"},
+        ),
+        ("POST", f"{ONTZORGING}/verzending"): (CASUS, {"verzenddatum": "2026-01-05"}),
+        ("POST", f"{ONTZORGING}/bezwaar"): (CASUS, {"ontvangenOp": "2026-01-05"}),
+        ("POST", f"{ONTZORGING}/bezwaar/beslissing"): (
+            CASUS,
+            {"datum": "2026-01-05", "beslissing": "ongegrond"},
         ),
     },
     "projections": {
@@ -341,6 +393,7 @@ def ids(clients: dict[str, TestClient], kr: dict[str, str]) -> dict[str, str]:
         "leefgebied": "taal",
         "post": "huur",
         "rol": "gemeente",
+        "volgnummer": "1",
         "duaal_traject_id": str(uuid.uuid4()),
         "gemeentecode": EIGEN,
         "regio": REGIO,
