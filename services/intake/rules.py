@@ -172,9 +172,11 @@ class TeJongVoorInburgeringsplicht(RuleViolation):
 
 class VerzoekOntbreektOnderAchttien(RuleViolation):
     bron = LEEFTIJD_BRON
+    veld = "opVerzoek"
 
 
 class AOWLeeftijdBereikt(RuleViolation):
+    veld = "geboortedatum"
     bron = (
         f"{LEEFTIJD_BRON}; DUO Gebeurtenissen SS110 (inburgeringsplicht ingetrokken: AOW "
         "geworden)"
@@ -196,6 +198,7 @@ class KennisgevingNietNieuwer(RuleViolation):
 
 
 class ParticipatieurenOngeldig(RuleViolation):
+    veld = "uren"
     bron = (
         "art. 3.14 Besluit inburgering 2021 (participatie-uren tijdens de brede intake tellen "
         "voor de Z-route; secundair: issue 13)"

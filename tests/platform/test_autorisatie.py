@@ -150,6 +150,10 @@ MATRIX: dict[str, dict[tuple[str, str], Rij]] = {
         ),
         ("PUT", f"{BREDE_INTAKE}/leefgebieden/{{leefgebied}}"): (CASUS, {"bevindingen": "-"}),
         ("PUT", f"{BREDE_INTAKE}/hoofddoel"): (CASUS, {"hoofddoel": "werk"}),
+        ("POST", f"{BREDE_INTAKE}/participatieuren"): (
+            CASUS,
+            {"uren": 10, "peildatum": "2025-12-20"},
+        ),
         ("PUT", f"{BREDE_INTAKE}/leerroute-advies"): (CASUS, {"leerroute": "b1"}),
         ("PUT", f"{BREDE_INTAKE}/vve-informatie"): (CASUS, {"datumGeinformeerd": "2025-12-20"}),
         ("POST", f"{BREDE_INTAKE}/afronding"): (CASUS, {"afrondingsdatum": "2026-01-05"}),
