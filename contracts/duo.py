@@ -9,12 +9,16 @@ AFRONDING_GEMELD_BIJ_DUO = "nl.inburgering.duo.afronding-gemeld-bij-duo.v1"
 AFRONDING_MELDING_AANGEMAAKT = "nl.inburgering.duo.afronding-melding-aangemaakt.v1"
 AFRONDING_MELDING_MISLUKT = "nl.inburgering.duo.afronding-melding-mislukt.v1"
 AFRONDING_MELDING_OPNIEUW_GEVRAAGD = "nl.inburgering.duo.afronding-melding-opnieuw-gevraagd.v1"
+DOELGROEPWIJZIGING_ONTVANGEN = "nl.inburgering.duo.doelgroepwijziging-ontvangen.v1"
 # v2: registratieDatumTijd is a moment (format: date-time), no longer a bare string.
 DUO_NOTIFICATIE_ONTVANGEN = "nl.inburgering.duo.duo-notificatie-ontvangen.v2"
 DUO_NOTIFICATIE_ONTVANGEN_V1 = "nl.inburgering.duo.duo-notificatie-ontvangen.v1"
 DUO_NOTIFICATIE_VERWERKT = "nl.inburgering.duo.duo-notificatie-verwerkt.v1"
 EXAMENRESULTAAT_ONTVANGEN = "nl.inburgering.duo.examenresultaat-ontvangen.v1"
 # v2 carries DUO's kennisgeving (datumKennisgeving), from which the ten weeks run.
+INBURGERINGSPLICHT_BEEINDIGD_ONTVANGEN = (
+    "nl.inburgering.duo.inburgeringsplicht-beeindigd-ontvangen.v1"
+)
 INBURGERINGSPLICHT_ONTVANGEN = "nl.inburgering.duo.inburgeringsplicht-ontvangen.v2"
 INBURGERINGSPLICHT_ONTVANGEN_V1 = "nl.inburgering.duo.inburgeringsplicht-ontvangen.v1"
 INBURGERINGSTERMIJN_ONTVANGEN = "nl.inburgering.duo.inburgeringstermijn-ontvangen.v1"
@@ -26,3 +30,7 @@ PIP_GEMELD_BIJ_DUO = "nl.inburgering.duo.pip-gemeld-bij-duo.v1"
 PIP_MELDING_AANGEMAAKT = "nl.inburgering.duo.pip-melding-aangemaakt.v1"
 PIP_MELDING_MISLUKT = "nl.inburgering.duo.pip-melding-mislukt.v1"
 PIP_MELDING_OPNIEUW_GEVRAAGD = "nl.inburgering.duo.pip-melding-opnieuw-gevraagd.v1"
+TIJDELIJKE_VRIJSTELLING_BEEINDIGD_ONTVANGEN = (
+    "nl.inburgering.duo.tijdelijke-vrijstelling-beeindigd-ontvangen.v1"
+)
+TIJDELIJKE_VRIJSTELLING_ONTVANGEN = "nl.inburgering.duo.tijdelijke-vrijstelling-ontvangen.v1"

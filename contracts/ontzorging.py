@@ -27,3 +27,5 @@ ONTZORGINGSPERIODE_AFGELOPEN = "nl.inburgering.ontzorging.ontzorgingsperiode-afg
 TE_BETALEN_POSTEN_VASTGELEGD = "nl.inburgering.ontzorging.te-betalen-posten-vastgelegd.v1"
 VASTE_LAST_VASTGELEGD = "nl.inburgering.ontzorging.vaste-last-vastgelegd.v1"
 VASTE_LASTEN_BETAALD = "nl.inburgering.ontzorging.vaste-lasten-betaald.v1"
+# The voluntary continuation (art. 57 Pw) reached its einddatum.
+VRIJWILLIGE_ONTZORGING_AFGELOPEN = "nl.inburgering.ontzorging.vrijwillige-ontzorging-afgelopen.v1"

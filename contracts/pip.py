@@ -57,8 +57,12 @@ TAALNIVEAU_BEHAALD_V1 = "nl.inburgering.pip.taalniveau-behaald.v1"
 TRAJECT_BEEINDIGD = "nl.inburgering.pip.traject-beeindigd.v1"
 TRAJECT_GEPAUZEERD = "nl.inburgering.pip.traject-gepauzeerd.v1"
 TRAJECT_HERVAT = "nl.inburgering.pip.traject-hervat.v1"
-TRAJECT_OVERGEDRAGEN = "nl.inburgering.pip.traject-overgedragen.v1"
-TRAJECT_OVERGENOMEN = "nl.inburgering.pip.traject-overgenomen.v1"
+# v2 carries the intake's participation hours, a partial afschaling's components and the
+# ontheffingen (with a partial medical one's cap on participation hours).
+TRAJECT_OVERGEDRAGEN = "nl.inburgering.pip.traject-overgedragen.v2"
+TRAJECT_OVERGEDRAGEN_V1 = "nl.inburgering.pip.traject-overgedragen.v1"
+TRAJECT_OVERGENOMEN = "nl.inburgering.pip.traject-overgenomen.v2"
+TRAJECT_OVERGENOMEN_V1 = "nl.inburgering.pip.traject-overgenomen.v1"
 # v2 adds the review of a duaal traject (duaalTrajectId, duaalOordeel).
 UITERSTE_DATUM_PIP_GEWIJZIGD = "nl.inburgering.pip.uiterste-datum-pip-gewijzigd.v1"
 VOORTGANGSGESPREK_GEVOERD = "nl.inburgering.pip.voortgangsgesprek-gevoerd.v2"

@@ -11,16 +11,21 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError
 
 from services.duo.client import DuoClient, DuoFout, DuoOnbereikbaar, PIPMelding
+from services.duo.client import TijdelijkeVrijstelling as DuoTijdelijkeVrijstelling
 from services.duo.domainmodel import (
     Afhandelstatus,
     AfrondingMelding,
+    Doelgroepwijziging,
     DUONotificatie,
+    EindeTijdelijkeVrijstelling,
     Examenresultaat,
     Inburgeringsplicht,
     Inburgeringstermijn,
     Koppeling,
     Leerbaarheidstoetsresultaat,
     MeldingStatus,
+    PlichtBeeindigd,
+    TijdelijkeVrijstelling,
     koppeling_id,
 )
 from services.duo.domainmodel import PIPMelding as PIPMeldingAggregate
@@ -146,6 +151,8 @@ class DuoApplication(GemeenteApplication):
                 nieuw = self._leerbaarheidstoets(notificatie)
             elif notificatie.status == Afhandelstatus.INBURGERINGSTERMIJN_OP_TE_HALEN:
                 nieuw = self._inburgeringstermijn(notificatie)
+            elif notificatie.status == Afhandelstatus.LEVENSGEBEURTENIS_OP_TE_HALEN:
+                nieuw = self._levensgebeurtenis(notificatie)
             else:
                 return notificatie.status
         except (DuoOnbereikbaar, DuoFout, OphalenOnmogelijk) as e:
@@ -170,8 +177,15 @@ class DuoApplication(GemeenteApplication):
         persoon = self.brp.persoon(bsn)
         if persoon is None:
             raise OphalenOnmogelijk("BRP: naam en geboortedatum niet beschikbaar")
+        termijn: list[Any] = []
+        if notificatie.gebeurtenis_id == "SS121" and self._koppeling(
+            notificatie.gemeente, f"bsn:{bsn}"
+        ):
+            # Already registered here: no new registration will bring the termijn (koppel).
+            termijn = self._inburgeringstermijn(notificatie)
         notificatie.markeer_verwerkt("inburgeringsplicht opgehaald bij DUO")
         return [
+            *termijn,
             Inburgeringsplicht(
                 gemeente=notificatie.gemeente,
                 notificatie_id=notificatie.id,
@@ -221,6 +235,89 @@ class DuoApplication(GemeenteApplication):
                 ],
             )
         ]
+
+    def _levensgebeurtenis(self, notificatie: DUONotificatie) -> list[Any]:
+        """SS109-SS111, SS124/SS125, SS129/SS130: what DUO's Inburgeringsplicht and
+        Vrijstelling APIs now hold of the person, as one event. What DUO does not (yet) say
+        is a visible failure and nothing is published."""
+        bsn = notificatie.bsn
+        if bsn is None:
+            raise OphalenOnmogelijk("Notificatie zonder BSN: DUO's APIs vragen een BSN")
+        koppeling = self._koppeling(notificatie.gemeente, f"bsn:{bsn}")
+        if koppeling is None:
+            raise OphalenOnmogelijk("Geen inburgeraar met dit BSN in deze gemeente")
+        plicht = self._client().inburgeringsplicht(notificatie.gemeente, bsn)
+        if plicht is None:
+            raise OphalenOnmogelijk("DUO kent geen inburgeringsplicht voor deze persoon")
+        velden: dict[str, Any] = {
+            "gemeente": notificatie.gemeente,
+            "notificatie_id": notificatie.id,
+            "inburgeraar_id": koppeling.inburgeraar_id,
+        }
+        code = notificatie.gebeurtenis_id
+        nieuw: Any
+        if code in ("SS110", "SS111"):
+            if plicht.inburgeringsplichtig or plicht.reden_geen_inburgeringsplicht is None:
+                raise OphalenOnmogelijk("DUO gaf geen redenGeenInburgeringsplicht")
+            if plicht.einddatum is None:
+                raise OphalenOnmogelijk("DUO gaf geen einddatum van de inburgeringsplicht")
+            if code == "SS111" and plicht.reden_geen_inburgeringsplicht != "Overlijden":
+                raise OphalenOnmogelijk(
+                    f"SS111 maar DUO's reden is {plicht.reden_geen_inburgeringsplicht!r}"
+                )
+            nieuw = PlichtBeeindigd(
+                **velden,
+                gebeurtenis_id=code,
+                reden=plicht.reden_geen_inburgeringsplicht,
+                einddatum=plicht.einddatum,
+            )
+        elif code == "SS109":
+            vrijstelling = self._laatste_tijdelijke_vrijstelling(notificatie.gemeente, bsn)
+            if vrijstelling.startdatum is None:
+                raise OphalenOnmogelijk("DUO gaf geen startdatum van de tijdelijke vrijstelling")
+            nieuw = TijdelijkeVrijstelling(
+                **velden,
+                reden=vrijstelling.reden,
+                startdatum=vrijstelling.startdatum,
+                datum_oordeel=vrijstelling.datum_oordeel,
+            )
+        elif code in ("SS129", "SS130"):
+            if not plicht.inburgeringsplichtig:
+                raise OphalenOnmogelijk("DUO: de inburgeringsplicht is (nog) niet hervat")
+            vrijstelling = self._laatste_tijdelijke_vrijstelling(notificatie.gemeente, bsn)
+            if vrijstelling.einddatum is None:
+                raise OphalenOnmogelijk("DUO gaf geen einddatum van de tijdelijke vrijstelling")
+            if code == "SS129" and plicht.datum_kennisgeving is None:
+                raise OphalenOnmogelijk("DUO gaf geen datumKennisgevingInburgeringsplicht")
+            nieuw = EindeTijdelijkeVrijstelling(
+                **velden,
+                gebeurtenis_id=code,
+                einddatum=vrijstelling.einddatum,
+                datum_kennisgeving=plicht.datum_kennisgeving if code == "SS129" else None,
+            )
+        else:  # SS124, SS125
+            verwacht = DOELGROEP_NA[code]
+            if plicht.doelgroep != verwacht:
+                raise OphalenOnmogelijk(f"{code} maar DUO's doelgroep is {plicht.doelgroep!r}")
+            if plicht.doelgroep_begindatum is None:
+                raise OphalenOnmogelijk("DUO gaf geen begindatum van de doelgroep")
+            nieuw = Doelgroepwijziging(
+                **velden,
+                gebeurtenis_id=code,
+                doelgroep=plicht.doelgroep,
+                gedetailleerde_doelgroep=plicht.gedetailleerde_doelgroep,
+                begindatum=plicht.doelgroep_begindatum,
+            )
+        notificatie.markeer_verwerkt(f"{code}: opgehaald bij DUO")
+        return [nieuw]
+
+    def _laatste_tijdelijke_vrijstelling(
+        self, gemeente: str, bsn: str
+    ) -> DuoTijdelijkeVrijstelling:
+        vrijstellingen = self._client().tijdelijke_vrijstellingen(gemeente, bsn)
+        if not vrijstellingen:
+            raise OphalenOnmogelijk("DUO kent geen toegekende tijdelijke vrijstelling")
+        return max(vrijstellingen, key=lambda v: v.startdatum or dt.date.min)
 
     def _examenresultaten(self, notificatie: DUONotificatie) -> list[Any]:
         bsn = notificatie.bsn
@@ -307,6 +404,23 @@ class DuoApplication(GemeenteApplication):
             Koppeling(sleutel=f"inburgeraar:{inburgeraar_id}", **velden),
             Koppeling(sleutel=f"bsn:{bsn}", **velden),
         )
+        self._termijn_na_verhuizing(gemeente, bsn)
+
+    def _termijn_na_verhuizing(self, gemeente: str, bsn: str) -> None:
+        """SS121 (gevestigd met PIP vorige gemeente): once the person is registered here,
+        DUO's termijn (Inburgeringstermijn API) follows, as after SS102, so pip has the
+        termijn that runs on (art. 11 lid 3 Wi2021). A failure is kept on the notificatie."""
+        for notificatie in self._alle(DUONotificatie, [gemeente]):
+            if notificatie.gebeurtenis_id != "SS121" or notificatie.bsn != bsn:
+                continue
+            if self._bestaat(Inburgeringstermijn.create_id(notificatie.id)):
+                continue
+            try:
+                nieuw = self._inburgeringstermijn(notificatie)
+            except (DuoOnbereikbaar, DuoFout, OphalenOnmogelijk) as e:
+                notificatie.ophalen_mislukt(f"inburgeringstermijn: {type(e).__name__}: {e}")
+                nieuw = []
+            self.save(notificatie, *nieuw)
 
     # --- Outbound: report a vastgestelde PIP (the DUO worker, never a request) ----------
 
@@ -547,6 +661,10 @@ class DuoApplication(GemeenteApplication):
             return None
         assert isinstance(aggregate, DUONotificatie)
         return aggregate
+
+
+# DUO Gebeurtenissen: the Doelgroepindeling each doelgroep change leads to.
+DOELGROEP_NA = {"SS124": "Gezinsmigrant en overige migrant", "SS125": "Asielstatushouder"}
 
 
 class OphalenOnmogelijk(DomainError):

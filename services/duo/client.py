@@ -185,6 +185,21 @@ class Inburgeringsplicht:
     # The day DUO gave notice of the obligation: the ten weeks for the PIP run from it.
     datum_kennisgeving: dt.date | None = None
     gedetailleerde_doelgroep: str | None = None  # DUO's GedetailleerdeDoelgroep
+    # An obligation that ended or paused: its last day (inclusive) and DUO's
+    # RedenGeenInburgeringsplicht ("Overlijden", "Tijdelijke vrijstelling", ...).
+    einddatum: dt.date | None = None
+    reden_geen_inburgeringsplicht: str | None = None
+    doelgroep_begindatum: dt.date | None = None  # since when the doelgroep applies
+
+
+@dataclass(frozen=True)
+class TijdelijkeVrijstelling:
+    """DUO Vrijstelling API, TijdelijkeVrijstelling: a granted one (oordeel Toekenning)."""
+
+    reden: str  # DUO's RedenVrijstellingInburgeringsplicht: INS or OPL
+    datum_oordeel: dt.date | None
+    startdatum: dt.date | None
+    einddatum: dt.date | None  # inclusive
 
 
 @dataclass(frozen=True)
@@ -300,7 +315,30 @@ class DuoClient:
             doelgroep=doelgroep.get("indeling"),
             datum_kennisgeving=_datum(body.get("datumKennisgevingInburgeringsplicht")),
             gedetailleerde_doelgroep=doelgroep.get("gedetailleerdeDoelgroep"),
+            einddatum=_datum(body.get("einddatum")),
+            reden_geen_inburgeringsplicht=body.get("redenGeenInburgeringsplicht"),
+            doelgroep_begindatum=_datum(doelgroep.get("begindatum")),
         )
+
+    def tijdelijke_vrijstellingen(self, gemeente: str, bsn: str) -> list[TijdelijkeVrijstelling]:
+        """DUO Vrijstelling API: GET .../vrijstellingen, the granted TijdelijkeVrijstellingen
+        in DUO's order; none known (404) is an empty list."""
+        response = self._verzoek("GET", f"/personen/{bsn}/vrijstellingen", gemeente=gemeente)
+        if response.status_code == 404:
+            return []
+        if response.status_code != 200:
+            raise DuoFout(response.status_code, _foutteksten(response))
+        return [
+            TijdelijkeVrijstelling(
+                reden=tijdelijk["reden"],
+                datum_oordeel=_datum(tijdelijk.get("datumOordeel")),
+                startdatum=_datum(tijdelijk.get("startdatum")),
+                einddatum=_datum(tijdelijk.get("einddatum")),
+            )
+            for vrijstelling in response.json()
+            if (tijdelijk := vrijstelling.get("TijdelijkeVrijstelling"))
+            and tijdelijk.get("oordeel") == "Toekenning"
+        ]
 
     def inburgeringstermijn(self, gemeente: str, bsn: str) -> Inburgeringstermijn | None:
         """DUO Inburgeringstermijn API: GET .../inburgeringstermijn and .../historie; None

@@ -29,6 +29,7 @@ class Afhandelstatus(StrEnum):
     INBURGERINGSPLICHT_OP_TE_HALEN = "inburgeringsplicht_op_te_halen"
     INBURGERINGSTERMIJN_OP_TE_HALEN = "inburgeringstermijn_op_te_halen"
     LEERBAARHEIDSTOETS_OP_TE_HALEN = "leerbaarheidstoets_op_te_halen"
+    LEVENSGEBEURTENIS_OP_TE_HALEN = "levensgebeurtenis_op_te_halen"
     OPHALEN_MISLUKT = "ophalen_mislukt"
 
 
@@ -49,6 +50,8 @@ NIET_VERWERKT = Afhandelstatus.OPGESLAGEN_NIET_VERWERKT
 REGISTRATIE_ONTBREEKT = ("naam", "geboortedatum", "doelgroep", "datumStartInburgeringsplicht")
 # DUO decides the termijn and its extensions; the notificatie names only the person.
 TERMIJN_ONTBREEKT = ("inburgeraarId", "startdatum", "einddatum", "verlengingsgrond")
+# The life events name the person only; what happened and since when is at DUO's APIs.
+LEVEN_ONTBREEKT = ("inburgeraarId", "reden", "datum")
 
 # Source: contracts/duo/Gebeurtenissen/Gebeurtenissen.md and Attentiesignalen.md.
 AFHANDELINGEN: dict[str, Afhandeling] = {
@@ -152,20 +155,60 @@ AFHANDELINGEN: dict[str, Afhandeling] = {
             ("pipId", "grond", "datumOordeel"),
         ),
         (
+            "SS109",
+            "Tijdelijke vrijstelling toegekend",
+            Afhandelstatus.LEVENSGEBEURTENIS_OP_TE_HALEN,
+            "intake: verleen_tijdelijke_vrijstelling",
+            ("Inburgeringsplicht", "Vrijstelling"),
+            LEVEN_ONTBREEKT,
+        ),
+        (
             "SS110",
             "Inburgeringsplicht ingetrokken",
-            NIET_VERWERKT,
-            "intake/pip: traject beëindigen",
+            Afhandelstatus.LEVENSGEBEURTENIS_OP_TE_HALEN,
+            "intake: trek_plicht_in",
             ("Inburgeringsplicht",),
-            ("inburgeraarId", "reden", "datumEinde"),
+            LEVEN_ONTBREEKT,
         ),
         (
             "SS111",
             "Persoon is overleden",
-            NIET_VERWERKT,
-            "intake/pip: traject beëindigen",
+            Afhandelstatus.LEVENSGEBEURTENIS_OP_TE_HALEN,
+            "intake: registreer_overlijden",
             ("Inburgeringsplicht",),
-            ("inburgeraarId", "datumOverlijden"),
+            LEVEN_ONTBREEKT,
+        ),
+        (
+            "SS124",
+            "Doelgroep van asielstatushouder naar gezinsmigrant en overige migrant gewijzigd",
+            Afhandelstatus.LEVENSGEBEURTENIS_OP_TE_HALEN,
+            "intake: wijzig_doelgroep",
+            ("Inburgeringsplicht",),
+            LEVEN_ONTBREEKT,
+        ),
+        (
+            "SS125",
+            "Doelgroep van gezinsmigrant en overige migrant naar asielstatushouder gewijzigd",
+            Afhandelstatus.LEVENSGEBEURTENIS_OP_TE_HALEN,
+            "intake: wijzig_doelgroep",
+            ("Inburgeringsplicht",),
+            LEVEN_ONTBREEKT,
+        ),
+        (
+            "SS129",
+            "Tijdelijke vrijstelling ingetrokken, nog geen leerroute bekend",
+            Afhandelstatus.LEVENSGEBEURTENIS_OP_TE_HALEN,
+            "intake: beeindig_tijdelijke_vrijstelling (tien weken vanaf de nieuwe kennisgeving)",
+            ("Inburgeringsplicht", "Vrijstelling"),
+            LEVEN_ONTBREEKT,
+        ),
+        (
+            "SS130",
+            "Tijdelijke vrijstelling ingetrokken, PIP al bekend",
+            Afhandelstatus.LEVENSGEBEURTENIS_OP_TE_HALEN,
+            "intake: beeindig_tijdelijke_vrijstelling (traject en termijn hervat)",
+            ("Inburgeringsplicht", "Vrijstelling"),
+            LEVEN_ONTBREEKT,
         ),
         (
             "SS126",
@@ -441,6 +484,156 @@ class Inburgeringstermijn(GemeenteAggregate):
         self.verlengingsgrondcode = verlengingsgrondcode
         self.verlengingsgrondomschrijving = verlengingsgrondomschrijving
         self.verlengingen = verlengingen
+
+
+class PlichtBeeindigd(GemeenteAggregate):
+    """What DUO's Inburgeringsplicht API said after SS110 (ingetrokken) or SS111 (overleden):
+    the obligation ended on `einddatum` (inclusive) for DUO's `reden`
+    (RedenGeenInburgeringsplicht, as DUO spells it). One per notificatie."""
+
+    class InburgeringsplichtBeeindigdOntvangen(GemeenteAggregate.Created):
+        cloudevent_type: ClassVar[str] = contract.INBURGERINGSPLICHT_BEEINDIGD_ONTVANGEN
+        gemeente: str
+        notificatie_id: UUID
+        gebeurtenis_id: str
+        inburgeraar_id: UUID
+        reden: str
+        einddatum: dt.date
+
+    @staticmethod
+    def create_id(notificatie_id: UUID, **_: Any) -> UUID:
+        return uuid.uuid5(notificatie_id, "inburgeringsplicht-beeindigd")
+
+    @event(InburgeringsplichtBeeindigdOntvangen)
+    def __init__(
+        self,
+        *,
+        gemeente: str,
+        notificatie_id: UUID,
+        gebeurtenis_id: str,
+        inburgeraar_id: UUID,
+        reden: str,
+        einddatum: dt.date,
+    ) -> None:
+        self.gemeente = gemeente
+        self.notificatie_id = notificatie_id
+        self.gebeurtenis_id = gebeurtenis_id
+        self.inburgeraar_id = inburgeraar_id
+        self.reden = reden
+        self.einddatum = einddatum
+
+
+class TijdelijkeVrijstelling(GemeenteAggregate):
+    """What DUO's Vrijstelling API said after SS109: a TijdelijkeVrijstelling granted, with
+    DUO's reden (INS on request, OPL ex officio) and its start. One per notificatie."""
+
+    class TijdelijkeVrijstellingOntvangen(GemeenteAggregate.Created):
+        cloudevent_type: ClassVar[str] = contract.TIJDELIJKE_VRIJSTELLING_ONTVANGEN
+        gemeente: str
+        notificatie_id: UUID
+        inburgeraar_id: UUID
+        reden: str  # DUO's RedenVrijstellingInburgeringsplicht: INS, OPL
+        startdatum: dt.date
+        datum_oordeel: dt.date | None
+
+    @staticmethod
+    def create_id(notificatie_id: UUID, **_: Any) -> UUID:
+        return uuid.uuid5(notificatie_id, "tijdelijke-vrijstelling")
+
+    @event(TijdelijkeVrijstellingOntvangen)
+    def __init__(
+        self,
+        *,
+        gemeente: str,
+        notificatie_id: UUID,
+        inburgeraar_id: UUID,
+        reden: str,
+        startdatum: dt.date,
+        datum_oordeel: dt.date | None,
+    ) -> None:
+        self.gemeente = gemeente
+        self.notificatie_id = notificatie_id
+        self.inburgeraar_id = inburgeraar_id
+        self.reden = reden
+        self.startdatum = startdatum
+        self.datum_oordeel = datum_oordeel
+
+
+class EindeTijdelijkeVrijstelling(GemeenteAggregate):
+    """What DUO's APIs said after SS129 (no PIP known: a new kennisgeving, the ten weeks
+    start again) or SS130 (PIP known: the obligation resumes): the vrijstelling's last day
+    (Vrijstelling API, inclusive) and the obligation's `datum_kennisgeving`
+    (Inburgeringsplicht API; SS129 only). One per notificatie."""
+
+    class TijdelijkeVrijstellingBeeindigdOntvangen(GemeenteAggregate.Created):
+        cloudevent_type: ClassVar[str] = contract.TIJDELIJKE_VRIJSTELLING_BEEINDIGD_ONTVANGEN
+        gemeente: str
+        notificatie_id: UUID
+        gebeurtenis_id: str
+        inburgeraar_id: UUID
+        einddatum: dt.date
+        datum_kennisgeving: dt.date | None
+
+    @staticmethod
+    def create_id(notificatie_id: UUID, **_: Any) -> UUID:
+        return uuid.uuid5(notificatie_id, "einde-tijdelijke-vrijstelling")
+
+    @event(TijdelijkeVrijstellingBeeindigdOntvangen)
+    def __init__(
+        self,
+        *,
+        gemeente: str,
+        notificatie_id: UUID,
+        gebeurtenis_id: str,
+        inburgeraar_id: UUID,
+        einddatum: dt.date,
+        datum_kennisgeving: dt.date | None,
+    ) -> None:
+        self.gemeente = gemeente
+        self.notificatie_id = notificatie_id
+        self.gebeurtenis_id = gebeurtenis_id
+        self.inburgeraar_id = inburgeraar_id
+        self.einddatum = einddatum
+        self.datum_kennisgeving = datum_kennisgeving
+
+
+class Doelgroepwijziging(GemeenteAggregate):
+    """What DUO's Inburgeringsplicht API (Doelgroep) said after SS124/SS125: the doelgroep
+    as DUO now has it (Doelgroepindeling, GedetailleerdeDoelgroep) and since when."""
+
+    class DoelgroepwijzigingOntvangen(GemeenteAggregate.Created):
+        cloudevent_type: ClassVar[str] = contract.DOELGROEPWIJZIGING_ONTVANGEN
+        gemeente: str
+        notificatie_id: UUID
+        gebeurtenis_id: str
+        inburgeraar_id: UUID
+        doelgroep: str  # DUO's Doelgroepindeling
+        gedetailleerde_doelgroep: str | None
+        begindatum: dt.date
+
+    @staticmethod
+    def create_id(notificatie_id: UUID, **_: Any) -> UUID:
+        return uuid.uuid5(notificatie_id, "doelgroepwijziging")
+
+    @event(DoelgroepwijzigingOntvangen)
+    def __init__(
+        self,
+        *,
+        gemeente: str,
+        notificatie_id: UUID,
+        gebeurtenis_id: str,
+        inburgeraar_id: UUID,
+        doelgroep: str,
+        gedetailleerde_doelgroep: str | None,
+        begindatum: dt.date,
+    ) -> None:
+        self.gemeente = gemeente
+        self.notificatie_id = notificatie_id
+        self.gebeurtenis_id = gebeurtenis_id
+        self.inburgeraar_id = inburgeraar_id
+        self.doelgroep = doelgroep
+        self.gedetailleerde_doelgroep = gedetailleerde_doelgroep
+        self.begindatum = begindatum
 
 
 class Examenresultaat(GemeenteAggregate):

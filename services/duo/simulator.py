@@ -32,6 +32,7 @@ INBURGERINGSPLICHT_SPEC = CONTRACTS / "Inburgeringsplicht" / "openapi.yml"
 INBURGERINGSTERMIJN_SPEC = CONTRACTS / "Inburgeringstermijn" / "openapi.yml"
 LEERBAARHEIDSTOETS_SPEC = CONTRACTS / "Leerbaarheidstoets" / "openapi.yml"
 MAP_PVT_SPEC = CONTRACTS / "MAP-PVT-Zroute" / "openapi.yml"
+VRIJSTELLING_SPEC = CONTRACTS / "Vrijstelling" / "openapi.yml"
 BASISPAD = "/v1"  # DUO README: Basis pad URI (major version), not in the specs
 
 # DUO's leerroute codes (PIP API, Leerroute): B1-route, onderwijsroute, Z-route.
@@ -84,6 +85,14 @@ class Persoon:
     termijn_start: dt.date | None = None
     termijn_einde: dt.date | None = None
     termijn_historie: list[dict[str, Any]] = field(default_factory=list)
+    # An obligation that ended or paused (Inburgeringsplicht API): its last day (inclusive)
+    # and DUO's RedenGeenInburgeringsplicht; the doelgroep's begindatum and its history.
+    einddatum_plicht: dt.date | None = None
+    reden_geen_plicht: str | None = None
+    doelgroep_begindatum: dt.date | None = None
+    doelgroep_historie: list[dict[str, Any]] = field(default_factory=list)
+    # Vrijstelling API: DUO's Vrijstelling objects (TijdelijkeVrijstelling INS/OPL, ...).
+    vrijstellingen: list[dict[str, Any]] = field(default_factory=list)
     # Not DUO's: the BRP's (naam, geboortedatum), served by `SimulatorBrp` for the demo.
     naam: str | None = None
     geboortedatum: dt.date | None = None
@@ -124,6 +133,64 @@ class DuoSimulator:
                 "verlengingsgrondomschrijving": omschrijving,
             }
         )
+
+    # --- The whole life, as DUO records it before it notifies (SS109-SS111, SS124/SS125,
+    # SS129/SS130): tests change a person's state here, then send the notificatie.
+
+    def trek_plicht_in(self, bsn: str, reden: str, einddatum: dt.date) -> None:
+        """The obligation ended (SS110, SS111): indicator false, its last day, DUO's reden."""
+        persoon = self.personen[bsn]
+        persoon.einddatum_plicht, persoon.reden_geen_plicht = einddatum, reden
+
+    def verleen_tijdelijke_vrijstelling(
+        self, bsn: str, reden: str, startdatum: dt.date, op: dt.date
+    ) -> None:
+        """SS109: a TijdelijkeVrijstelling (INS, OPL) granted; the obligation pauses."""
+        persoon = self.personen[bsn]
+        persoon.vrijstellingen.append(
+            {
+                "TijdelijkeVrijstelling": {
+                    "oordeel": "Toekenning",
+                    "reden": reden,
+                    "datumOordeel": op.isoformat(),
+                    "startdatum": startdatum.isoformat(),
+                }
+            }
+        )
+        persoon.einddatum_plicht = startdatum - dt.timedelta(days=1)
+        persoon.reden_geen_plicht = "Tijdelijke vrijstelling"
+
+    def beeindig_tijdelijke_vrijstelling(
+        self, bsn: str, einddatum: dt.date, kennisgeving: dt.date | None = None
+    ) -> None:
+        """SS129/SS130: the latest TijdelijkeVrijstelling ends on `einddatum` (inclusive); the
+        obligation resumes, with a new kennisgeving when no PIP was known (SS129)."""
+        persoon = self.personen[bsn]
+        [*_, laatste] = [v for v in persoon.vrijstellingen if "TijdelijkeVrijstelling" in v]
+        laatste["TijdelijkeVrijstelling"]["einddatum"] = einddatum.isoformat()
+        persoon.einddatum_plicht = persoon.reden_geen_plicht = None
+        if kennisgeving is not None:
+            persoon.datum_kennisgeving = kennisgeving
+
+    def wijzig_doelgroep(
+        self, bsn: str, asielmigrant: bool, gedetailleerd: str | None, begindatum: dt.date
+    ) -> None:
+        """SS124/SS125: the doelgroep changes on `begindatum`; the old one goes to history."""
+        persoon = self.personen[bsn]
+        if persoon.asielmigrant is not None:
+            persoon.doelgroep_historie.append(
+                {
+                    "indeling": _indeling(persoon.asielmigrant),
+                    **(
+                        {"begindatum": persoon.doelgroep_begindatum.isoformat()}
+                        if persoon.doelgroep_begindatum
+                        else {}
+                    ),
+                    "einddatum": (begindatum - dt.timedelta(days=1)).isoformat(),
+                }
+            )
+        persoon.asielmigrant, persoon.gedetailleerde_doelgroep = asielmigrant, gedetailleerd
+        persoon.doelgroep_begindatum = begindatum
 
     def zet_examenresultaten(self, bsn: str, resultaten: list[dict[str, Any]]) -> None:
         self.examenresultaten[bsn] = resultaten
@@ -171,6 +238,11 @@ class DuoSimulator:
         if "niveau" not in pip and pip["leerroute"] in (B1_ROUTE, ONDERWIJSROUTE):
             pip = {**pip, "niveau": "B1"}  # DUO README: Niveau (B1 when omitted)
         self.pips.setdefault(bsn, []).append({**pip, "gemeentecode": gemeentecode})
+
+
+def _indeling(asielmigrant: bool) -> str:
+    """DUO's Doelgroepindeling."""
+    return "Asielstatushouder" if asielmigrant else "Gezinsmigrant en overige migrant"
 
 
 @dataclass
@@ -277,10 +349,14 @@ def create_app(simulator: DuoSimulator | None = None) -> FastAPI:
         persoon = sim.personen.get(bsn)
         if persoon is None or persoon.start_inburgeringsplicht is None:
             return antwoord(404, bericht_id)
-        plicht = {
-            "indicatorInburgeringsplicht": True,
+        plicht: dict[str, Any] = {
+            "indicatorInburgeringsplicht": persoon.reden_geen_plicht is None,
             "begindatum": persoon.start_inburgeringsplicht.isoformat(),
         }
+        if persoon.reden_geen_plicht is not None:
+            plicht["redenGeenInburgeringsplicht"] = persoon.reden_geen_plicht
+        if persoon.einddatum_plicht is not None:
+            plicht["einddatum"] = persoon.einddatum_plicht.isoformat()
         if persoon.datum_kennisgeving is not None:
             plicht["datumKennisgevingInburgeringsplicht"] = persoon.datum_kennisgeving.isoformat()
         return antwoord(200, bericht_id, plicht)
@@ -323,13 +399,34 @@ def create_app(simulator: DuoSimulator | None = None) -> FastAPI:
         persoon = sim.personen.get(bsn)
         if persoon is None or persoon.asielmigrant is None:
             return antwoord(404, bericht_id)
-        indeling = (
-            "Asielstatushouder" if persoon.asielmigrant else "Gezinsmigrant en overige migrant"
-        )
-        doelgroep = {"indeling": indeling}
+        doelgroep = {"indeling": _indeling(persoon.asielmigrant)}
         if persoon.gedetailleerde_doelgroep is not None:
             doelgroep["gedetailleerdeDoelgroep"] = persoon.gedetailleerde_doelgroep
+        if persoon.doelgroep_begindatum is not None:
+            doelgroep["begindatum"] = persoon.doelgroep_begindatum.isoformat()
         return antwoord(200, bericht_id, doelgroep)
+
+    @router.get("/personen/{bsn}/doelgroep/historie")
+    async def get_doelgroephistorie(bsn: str, request: Request) -> Response:
+        pattern = "/personen/{bsn}/doelgroep/historie"
+        bericht_id, fout = await binnenkomst(request, INBURGERINGSPLICHT_SPEC, pattern, bsn)
+        if fout is not None:
+            return fout
+        persoon = sim.personen.get(bsn)
+        if persoon is None or persoon.asielmigrant is None:
+            return antwoord(404, bericht_id)
+        return antwoord(200, bericht_id, persoon.doelgroep_historie)
+
+    @router.get("/personen/{bsn}/vrijstellingen")
+    async def get_vrijstellingen(bsn: str, request: Request) -> Response:
+        pattern = "/personen/{bsn}/vrijstellingen"
+        bericht_id, fout = await binnenkomst(request, VRIJSTELLING_SPEC, pattern, bsn)
+        if fout is not None:
+            return fout
+        persoon = sim.personen.get(bsn)
+        if persoon is None or not persoon.vrijstellingen:
+            return antwoord(404, bericht_id)
+        return antwoord(200, bericht_id, persoon.vrijstellingen)
 
     async def put_afronding(onderdeel: str, bsn: str, request: Request) -> Response:
         pattern = f"/personen/{{bsn}}/{onderdeel}"

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 from uuid import UUID
 
@@ -19,10 +21,17 @@ from services.intake.domainmodel import Leerbaarheidstoets, Toetsuitslag
 from services.intake.rules import (
     AlGeregistreerd,
     Doelgroep,
+    DoelgroepOngewijzigd,
+    GeenTijdelijkeVrijstelling,
     KennisgevingNietNieuwer,
+    PlichtBeeindigd,
+    RedenIntrekking,
+    TijdelijkeVrijstellingLooptAl,
+    TijdelijkeVrijstellingReden,
     ToetsResultaat,
 )
 from shared.berichten import OnleesbaarBericht, vereist
+from shared.domain import RuleViolation
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +67,41 @@ def doelgroep_van_duo(indeling: str, gedetailleerd: str | None) -> Doelgroep:
     return doelgroep
 
 
+# DUO's RedenGeenInburgeringsplicht after SS110 -> intake's reason of the withdrawal. DUO has
+# no value for naturalisation or AOW age: those arrive as "Overig" and stand as overig (the
+# klantregisseur who knows records naturalisatie or aow_leeftijd by hand, before or instead);
+# "Verblijfsdoel gewijzigd" is the residence right the obligation rests on going away (art. 3
+# Wi2021), as the SS110 description "intrekken verblijfsrecht" has it. "Overlijden" is a
+# death (SS111), not a withdrawal; ontheffing, vrijstelling and voldaan end the obligation by
+# SS106-SS108 and are not a withdrawal either: those are refused, visibly.
+REDEN_INTREKKING_VAN_DUO = {
+    "Vertrek uit Nederland langer dan een jaar": RedenIntrekking.VERTREK_UIT_NEDERLAND,
+    "Verblijfsdoel gewijzigd": RedenIntrekking.VERBLIJFSRECHT_INGETROKKEN,
+    "Overig": RedenIntrekking.OVERIG,
+}
+OVERLIJDEN_VAN_DUO = "Overlijden"
+# DUO's RedenVrijstellingInburgeringsplicht of a TijdelijkeVrijstelling -> intake's reason.
+TIJDELIJKE_VRIJSTELLING_VAN_DUO = {
+    "INS": TijdelijkeVrijstellingReden.INS,
+    "OPL": TijdelijkeVrijstellingReden.OPL,
+}
+# A life event DUO tells again meets a file already in that state: nothing changes.
+AL_VERWERKT: tuple[type[RuleViolation], ...] = (
+    PlichtBeeindigd,
+    TijdelijkeVrijstellingLooptAl,
+    GeenTijdelijkeVrijstelling,
+    DoelgroepOngewijzigd,
+)
+LEVENSGEBEURTENISSEN_VAN_DUO = frozenset(
+    {
+        duo_contract.INBURGERINGSPLICHT_BEEINDIGD_ONTVANGEN,
+        duo_contract.TIJDELIJKE_VRIJSTELLING_ONTVANGEN,
+        duo_contract.TIJDELIJKE_VRIJSTELLING_BEEINDIGD_ONTVANGEN,
+        duo_contract.DOELGROEPWIJZIGING_ONTVANGEN,
+    }
+)
+
+
 class IntakeDuoPolicy:
     def __init__(self, application: IntakeApplication) -> None:
         self.application = application
@@ -67,13 +111,59 @@ class IntakeDuoPolicy:
             duo_contract.INBURGERINGSPLICHT_ONTVANGEN,
             duo_contract.INBURGERINGSPLICHT_ONTVANGEN_V1,
             duo_contract.LEERBAARHEIDSTOETSRESULTAAT_ONTVANGEN,
-        )
+        ) or ce_type in LEVENSGEBEURTENISSEN_VAN_DUO
 
     def handle(self, cloudevent: dict[str, Any]) -> None:
         if cloudevent["type"] == duo_contract.LEERBAARHEIDSTOETSRESULTAAT_ONTVANGEN:
             self._leerbaarheidstoets(cloudevent)
+        elif cloudevent["type"] in LEVENSGEBEURTENISSEN_VAN_DUO:
+            self._levensgebeurtenis(cloudevent)
         else:
             self._registreer(cloudevent)
+
+    def _levensgebeurtenis(self, cloudevent: dict[str, Any]) -> None:
+        """SS109-SS111, SS124/SS125, SS129/SS130 as the DUO service fetched them: one intake
+        command each; a repeat meets the file already in that state and changes nothing."""
+        vereist(cloudevent, "inburgeraarId")
+        data, gemeente, soort = cloudevent["data"], cloudevent["gemeente"], cloudevent["type"]
+        app = self.application
+        uitvoeren: Callable[..., object]
+        try:
+            inburgeraar_id = UUID(data["inburgeraarId"])
+            if soort == duo_contract.INBURGERINGSPLICHT_BEEINDIGD_ONTVANGEN:
+                vereist(cloudevent, "reden", "einddatum")
+                einde = dt.date.fromisoformat(data["einddatum"])
+                if data["reden"] == OVERLIJDEN_VAN_DUO:
+                    uitvoeren = partial(app.registreer_overlijden, inburgeraar_id, einde)
+                else:
+                    reden = REDEN_INTREKKING_VAN_DUO[data["reden"]]
+                    uitvoeren = partial(app.trek_plicht_in, inburgeraar_id, reden, einde)
+            elif soort == duo_contract.TIJDELIJKE_VRIJSTELLING_ONTVANGEN:
+                vereist(cloudevent, "reden", "startdatum")
+                tijdelijk = TIJDELIJKE_VRIJSTELLING_VAN_DUO[data["reden"]]
+                start = dt.date.fromisoformat(data["startdatum"])
+                uitvoeren = partial(
+                    app.verleen_tijdelijke_vrijstelling, inburgeraar_id, tijdelijk, start
+                )
+            elif soort == duo_contract.TIJDELIJKE_VRIJSTELLING_BEEINDIGD_ONTVANGEN:
+                vereist(cloudevent, "einddatum")
+                # SS129: the ten weeks run from DUO's new kennisgeving (art. 5.3 lid 1 Besluit
+                # inburgering 2021); SS130: the obligation resumes after the vrijstelling.
+                datum = dt.date.fromisoformat(
+                    data.get("datumKennisgeving") or data["einddatum"]
+                )
+                uitvoeren = partial(app.beeindig_tijdelijke_vrijstelling, inburgeraar_id, datum)
+            else:
+                vereist(cloudevent, "doelgroep", "begindatum")
+                naar = doelgroep_van_duo(data["doelgroep"], data.get("gedetailleerdeDoelgroep"))
+                begin = dt.date.fromisoformat(data["begindatum"])
+                uitvoeren = partial(app.wijzig_doelgroep, inburgeraar_id, naar, begin)
+        except (KeyError, ValueError) as e:
+            raise OnleesbaarBericht(f"{soort} {cloudevent['id']}: {e!r}") from e
+        try:
+            uitvoeren(gemeenten=[gemeente])
+        except AL_VERWERKT as e:
+            log.info("%s %s: already so (%s); nothing changes", soort, cloudevent["id"], e.code)
 
     def _leerbaarheidstoets(self, cloudevent: dict[str, Any]) -> None:
         vereist(

@@ -136,6 +136,7 @@ class Ontzorging(GemeenteAggregate):
         self.te_betalen_posten: list[str] | None = None
         self.afwijkingsreden: str | None = None
         self.vrijwillig: VrijwilligeVoortzetting | None = None
+        self.vrijwillig_afgelopen_gesignaleerd = False
 
     @classmethod
     def start(
@@ -502,10 +503,27 @@ class Ontzorging(GemeenteAggregate):
             return None
         return self.einde_ontzorgingsperiode
 
+    def vrijwillig_afgelopen_vanaf(self) -> dt.date | None:
+        """The first day after a voluntary continuation's einddatum (art. 57 Pw), while the
+        ontzorging is open and that was not signalled yet; None when it is open-ended."""
+        v = self.vrijwillig
+        if (
+            v is None
+            or v.einddatum is None
+            or self.vrijwillig_afgelopen_gesignaleerd
+            or self.status in rules.AFGESLOTEN
+        ):
+            return None
+        return rules.einde_vrijwillige_voortzetting(v.einddatum)
+
     def agenda(self) -> dict[str, dt.date]:
         """The signals still to come and the day each is due (the deadline index keeps it)."""
-        vanaf = self.periode_afgelopen_vanaf()
-        return {} if vanaf is None else {"OntzorgingsperiodeAfgelopen": vanaf}
+        agenda: dict[str, dt.date] = {}
+        if (vanaf := self.periode_afgelopen_vanaf()) is not None:
+            agenda["OntzorgingsperiodeAfgelopen"] = vanaf
+        if (vrijwillig := self.vrijwillig_afgelopen_vanaf()) is not None:
+            agenda["VrijwilligeOntzorgingAfgelopen"] = vrijwillig
+        return agenda
 
     class OntzorgingsperiodeAfgelopen(GemeenteAggregate.Event):
         """The six months of direct payment are over: time for budgetbeheer. (Not named
@@ -522,8 +540,24 @@ class Ontzorging(GemeenteAggregate):
     ) -> None:
         self.periode_afgelopen_gesignaleerd = True
 
+    class VrijwilligeOntzorgingAfgelopen(GemeenteAggregate.Event):
+        """The voluntary continuation reached its einddatum (art. 57 Pw): the gemeente pays
+        no more under it; time for afbouw or to find the person financieel zelfredzaam."""
+
+        cloudevent_type: ClassVar[str] = contract.VRIJWILLIGE_ONTZORGING_AFGELOPEN
+        inburgeraar_id: UUID
+        einddatum: dt.date
+        peildatum: dt.date
+
+    @event(VrijwilligeOntzorgingAfgelopen)
+    def _vrijwillig_afgelopen(
+        self, inburgeraar_id: UUID, einddatum: dt.date, peildatum: dt.date
+    ) -> None:
+        self.vrijwillig_afgelopen_gesignaleerd = True
+
     def signaleer_verstreken_termijnen(self, peildatum: dt.date) -> None:
-        """Passing time as an event: the end of the six months, once."""
+        """Passing time as events: the end of the six months and the end of a voluntary
+        continuation, each once."""
         rules.check_niet_in_toekomst(peildatum, "Peildatum")
         if self.periode_afgelopen_vanaf() is not None and rules.is_ontzorgingsperiode_afgelopen(
             self.einde_ontzorgingsperiode, peildatum
@@ -532,6 +566,16 @@ class Ontzorging(GemeenteAggregate):
                 inburgeraar_id=self.inburgeraar_id,
                 einde_ontzorgingsperiode=self.einde_ontzorgingsperiode,
                 peildatum=peildatum,
+            )
+        v = self.vrijwillig
+        if (
+            v is not None
+            and v.einddatum is not None
+            and self.vrijwillig_afgelopen_vanaf() is not None
+            and rules.is_vrijwillige_voortzetting_afgelopen(v.einddatum, peildatum)
+        ):
+            self._vrijwillig_afgelopen(
+                inburgeraar_id=self.inburgeraar_id, einddatum=v.einddatum, peildatum=peildatum
             )
 
     class OntzorgingBeeindigd(GemeenteAggregate.Event):

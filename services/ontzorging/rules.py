@@ -228,6 +228,17 @@ def is_ontzorgingsperiode_afgelopen(einde_ontzorgingsperiode: dt.date, peildatum
     return peildatum >= einde_ontzorgingsperiode
 
 
+def einde_vrijwillige_voortzetting(einddatum: dt.date) -> dt.date:
+    """The first day after a voluntary continuation (art. 57 Pw): its einddatum is the last
+    day the gemeente pays under it (`check_betaalmaand` pays its month)."""
+    return einddatum + dt.timedelta(days=1)
+
+
+def is_vrijwillige_voortzetting_afgelopen(einddatum: dt.date, peildatum: dt.date) -> bool:
+    """art. 57 Pw: the continuation the inburgeraar agreed to ends on its einddatum."""
+    return peildatum >= einde_vrijwillige_voortzetting(einddatum)
+
+
 def maand_van(datum: dt.date) -> str:
     return f"{datum.year:04d}-{datum.month:02d}"
 

@@ -913,6 +913,14 @@ class OverdrachtVrijstelling(ApiModel):
     datum_oordeel: dt.date
 
 
+class OverdrachtOntheffing(ApiModel):
+    omvang: Omvang
+    onderdeel: Examenonderdeel | None
+    grond: OntheffingGrond
+    datum_oordeel: dt.date
+    maximum_participatie_uren: int | None
+
+
 class Overdrachtsdossier(ApiModel):
     """Warm handover: what the next gemeente needs to continue, nothing more."""
 
@@ -939,6 +947,13 @@ class Overdrachtsdossier(ApiModel):
     knm_behaald_op: dt.date | None
     pvt_datum: dt.date | None
     map_datum: dt.date | None
+    intake_participatie_uren: int = Field(
+        0, description="Participatie-uren uit de brede intake (tellen voor de Z-route)"
+    )
+    afgeschaalde_onderdelen: list[Examenonderdeel] = Field(
+        default_factory=list, description="Gedeeltelijke afschaling: deze onderdelen op A2"
+    )
+    ontheffingen: list[OverdrachtOntheffing] = Field(default_factory=list)
 
 
 @router.get(

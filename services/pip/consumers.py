@@ -293,6 +293,9 @@ OVERDRACHT_DATUMS = ("termijnStart", "termijnEinde", "eersteDagtekening", "laats
                      "knmBehaaldOp", "pvtDatum", "mapDatum")  # fmt: skip
 
 
+OVERGEDRAGEN = frozenset({pip_contract.TRAJECT_OVERGEDRAGEN, pip_contract.TRAJECT_OVERGEDRAGEN_V1})
+
+
 class PipOvernamePolicy:
     """The PIP service's own log: a traject handed over to a gemeente (TrajectOvergedragen,
     addressed to `naarGemeente`) is taken over there by that gemeente's traject, and only
@@ -302,7 +305,7 @@ class PipOvernamePolicy:
         self.application = application
 
     def handles(self, ce_type: str) -> bool:
-        return ce_type == pip_contract.TRAJECT_OVERGEDRAGEN
+        return ce_type in OVERGEDRAGEN
 
     def handle(self, cloudevent: dict[str, Any]) -> None:
         vereist(
@@ -339,6 +342,10 @@ class PipOvernamePolicy:
             "knm_behaald_op": datums["knmBehaaldOp"],
             "pvt_datum": datums["pvtDatum"],
             "map_datum": datums["mapDatum"],
+            # v2 (v1 carried none of these).
+            "intake_participatie_uren": data.get("intakeParticipatieUren") or 0,
+            "afgeschaalde_onderdelen": list(data.get("afgeschaaldeOnderdelen") or []),
+            "ontheffingen": [_snake(o) for o in data.get("ontheffingen") or []],
         }
         self.application.neem_traject_over(
             gemeente=data["naarGemeente"],

@@ -211,6 +211,10 @@ class Overname:
     leerroute: Leerroute | None
     niveau: Niveau | None
     binnen_tien_weken: bool | None
+    afgeschaalde_onderdelen: tuple[Examenonderdeel, ...] = ()
+
+
+_GEEN_AFSCHALING = Overname("", dt.date.min, None, None, None, None, None)
 
 
 class Inburgeringstraject(GemeenteAggregate):
@@ -750,6 +754,7 @@ class Inburgeringstraject(GemeenteAggregate):
         self._check_niet_voldaan()
         einde = rules.check_termijn_gestart(self.termijn_einde)
         rules.check_verlenging_na_einddatum(einde, nieuwe_einddatum)
+        rules.check_herhaalde_verlenging(len(self.verlengingen), einde, today())
         self._termijn_verlengd(
             reden=reden.value,
             vorige_einddatum=einde,
@@ -1459,6 +1464,7 @@ class Inburgeringstraject(GemeenteAggregate):
             geschatte_intensiteit=None,
             binnen_tien_weken=bool(o.binnen_tien_weken),
             is_eerste_pip=False,
+            afgeschaalde_onderdelen=o.afgeschaalde_onderdelen,
         )
 
     class TrajectBeeindigd(GemeenteAggregate.Event):
@@ -1619,6 +1625,19 @@ class Inburgeringstraject(GemeenteAggregate):
             "knm_behaald_op": self.knm_behaald_op,
             "pvt_datum": self.pvt and self.pvt.datum,
             "map_datum": self.map and self.map.datum,
+            # Art. 3.14 Besluit: the brede intake's hours count for the Z-route wherever.
+            "intake_participatie_uren": self.intake_participatie_uren,
+            "afgeschaalde_onderdelen": [
+                x.value for x in (laatste or o or _GEEN_AFSCHALING).afgeschaalde_onderdelen
+            ],
+            # DUO's ontheffingen hold for the obligation, not for one gemeente; the cap of a
+            # partial medical one lowers the Z-route's hours (health data: encrypted).
+            "ontheffingen": [
+                {"omvang": x.omvang.value, "onderdeel": x.onderdeel and x.onderdeel.value,
+                 "grond": x.grond.value, "datum_oordeel": x.datum_oordeel.isoformat(),
+                 "maximum_participatie_uren": x.maximum_participatie_uren}
+                for x in self.ontheffingen
+            ],
         }  # fmt: skip
 
     class TrajectOvergedragen(GemeenteAggregate.Event):
@@ -1626,6 +1645,9 @@ class Inburgeringstraject(GemeenteAggregate):
         `nieuw_inburgeraar_id`): the facts it needs to continue the same obligation."""
 
         cloudevent_type: ClassVar[str] = pip_contract.TRAJECT_OVERGEDRAGEN
+        contract_version = 2
+        class_version = 2
+        persoonsgegevens: ClassVar[frozenset[str]] = frozenset({"ontheffingen"})
         inburgeraar_id: UUID
         naar_gemeente: str
         nieuw_inburgeraar_id: UUID
@@ -1647,6 +1669,15 @@ class Inburgeringstraject(GemeenteAggregate):
         knm_behaald_op: dt.date | None
         pvt_datum: dt.date | None
         map_datum: dt.date | None
+        intake_participatie_uren: int
+        afgeschaalde_onderdelen: list[str]
+        ontheffingen: list[dict[str, Any]]
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["intake_participatie_uren"] = 0
+            state["afgeschaalde_onderdelen"] = []
+            state["ontheffingen"] = []
 
     def draag_over(
         self, *, naar_gemeente: str, nieuw_inburgeraar_id: UUID, datum: dt.date
@@ -1686,6 +1717,9 @@ class Inburgeringstraject(GemeenteAggregate):
         knm_behaald_op: dt.date | None,
         pvt_datum: dt.date | None,
         map_datum: dt.date | None,
+        intake_participatie_uren: int = 0,
+        afgeschaalde_onderdelen: list[str] | None = None,
+        ontheffingen: list[dict[str, Any]] | None = None,
     ) -> None:
         self.overdracht = {
             "naar_gemeente": naar_gemeente,
@@ -1708,6 +1742,9 @@ class Inburgeringstraject(GemeenteAggregate):
             "knm_behaald_op": knm_behaald_op,
             "pvt_datum": pvt_datum,
             "map_datum": map_datum,
+            "intake_participatie_uren": intake_participatie_uren,
+            "afgeschaalde_onderdelen": list(afgeschaalde_onderdelen or []),
+            "ontheffingen": list(ontheffingen or []),
         }
         self.overdracht_op = datum
 
@@ -1724,6 +1761,9 @@ class Inburgeringstraject(GemeenteAggregate):
         first PIP was set there, the hours, exams and vrijstellingen count here."""
 
         cloudevent_type: ClassVar[str] = pip_contract.TRAJECT_OVERGENOMEN
+        contract_version = 2
+        class_version = 2
+        persoonsgegevens: ClassVar[frozenset[str]] = frozenset({"ontheffingen"})
         inburgeraar_id: UUID
         van_gemeente: str
         vorig_inburgeraar_id: UUID
@@ -1744,6 +1784,15 @@ class Inburgeringstraject(GemeenteAggregate):
         knm_behaald_op: dt.date | None
         pvt_datum: dt.date | None
         map_datum: dt.date | None
+        intake_participatie_uren: int
+        afgeschaalde_onderdelen: list[str]
+        ontheffingen: list[dict[str, Any]]
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["intake_participatie_uren"] = 0
+            state["afgeschaalde_onderdelen"] = []
+            state["ontheffingen"] = []
 
     def neem_over(
         self,
@@ -1779,6 +1828,9 @@ class Inburgeringstraject(GemeenteAggregate):
             knm_behaald_op=feiten.get("knm_behaald_op"),
             pvt_datum=feiten.get("pvt_datum"),
             map_datum=feiten.get("map_datum"),
+            intake_participatie_uren=int(feiten.get("intake_participatie_uren") or 0),
+            afgeschaalde_onderdelen=list(feiten.get("afgeschaalde_onderdelen") or []),
+            ontheffingen=list(feiten.get("ontheffingen") or []),
         )
 
     @event(TrajectOvergenomen)
@@ -1804,6 +1856,9 @@ class Inburgeringstraject(GemeenteAggregate):
         knm_behaald_op: dt.date | None,
         pvt_datum: dt.date | None,
         map_datum: dt.date | None,
+        intake_participatie_uren: int = 0,
+        afgeschaalde_onderdelen: list[str] | None = None,
+        ontheffingen: list[dict[str, Any]] | None = None,
     ) -> None:
         self.overgenomen = Overname(
             van_gemeente=van_gemeente,
@@ -1813,8 +1868,22 @@ class Inburgeringstraject(GemeenteAggregate):
             leerroute=Leerroute(leerroute) if leerroute else None,
             niveau=Niveau(niveau) if niveau else None,
             binnen_tien_weken=binnen_tien_weken,
+            afgeschaalde_onderdelen=tuple(
+                Examenonderdeel(o) for o in afgeschaalde_onderdelen or []
+            ),
         )
         self.termijn_start, self.termijn_einde = termijn_start, termijn_einde
+        self.intake_participatie_uren += intake_participatie_uren
+        for x in ontheffingen or []:
+            self.ontheffingen.append(
+                Ontheffing(
+                    Omvang(x["omvang"]),
+                    Examenonderdeel(x["onderdeel"]) if x.get("onderdeel") else None,
+                    OntheffingGrond(x["grond"]),
+                    _opgeslagen_datum(x["datum_oordeel"]),
+                    x.get("maximum_participatie_uren"),
+                )
+            )
         for v in verlengingen:
             self.verlengingen.append(
                 Verlenging(

@@ -31,6 +31,12 @@ TERMIJN_VAN_DUO = (
     "art. 11 en 12 Wi2021 (DUO stelt de termijn vast en verlengt hem); DUO Inburgeringstermijn "
     "API, Gebeurtenissen SS102-SS104"
 )
+HERHAALDE_VERLENGING = (
+    "art. 12 Wi2021 jo. art. 4.1 en 4.5 Besluit inburgering 2021 (secundair: Schulinck, "
+    "'Wijzigingen hoofdstuk 4 concept Besluit inburgering': een verlengde termijn kan opnieuw "
+    "worden verlengd, de aanvraag pas in de laatste zes maanden van die termijn; inburgeren.nl "
+    "'Extra tijd': niet twee keer extra tijd voor dezelfde periode)"
+)
 AFSCHALEN = (
     "art. 5.5 Besluit inburgering 2021 (600 uur bij een cursusinstelling met keurmerk en "
     "voldoende inspanning; secundair: Blik op Werk 'Afstandsonderwijs binnen inburgering', "
@@ -319,6 +325,11 @@ class InburgeringstermijnNietGestart(Regel):
 
 class VerlengingNietNaEinddatum(Regel):
     bron = TERMIJN
+    standaard_veld = "nieuweEinddatum"
+
+
+class HerhaaldeVerlengingTeVroeg(Regel):
+    bron = HERHAALDE_VERLENGING
     standaard_veld = "nieuweEinddatum"
 
 
@@ -758,6 +769,21 @@ def check_verlenging_na_einddatum(huidige_einde: dt.date, nieuwe_einde: dt.date)
     if nieuwe_einde <= huidige_einde:
         raise VerlengingNietNaEinddatum(
             f"De nieuwe einddatum {nieuwe_einde} ligt niet na de huidige {huidige_einde}"
+        )
+
+
+def check_herhaalde_verlenging(
+    eerdere_verlengingen: int, huidige_einde: dt.date, vandaag: dt.date
+) -> None:
+    """An extended termijn may be extended again, but only within its last six months: an
+    earlier extension covers the time before, and no period is extended twice."""
+    if eerdere_verlengingen == 0:
+        return
+    vanaf = add_months(huidige_einde, -6)
+    if vandaag < vanaf:
+        raise HerhaaldeVerlengingTeVroeg(
+            f"De termijn is al verlengd tot {huidige_einde}; een nieuwe verlenging kan pas "
+            f"vanaf {vanaf} (de laatste zes maanden van de verlengde termijn)"
         )
 
 

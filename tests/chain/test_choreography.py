@@ -38,7 +38,7 @@ from shared.application import GemeenteApplication
 from shared.auth import Rol
 from shared.bus import ensure_topics, make_consumer, make_producer
 from shared.clock import FrozenClock
-from shared.cloudevents import from_kafka
+from shared.cloudevents import from_kafka, to_kafka
 from shared.config import PlatformSettings
 from shared.consumer import (
     Consumer,
@@ -332,32 +332,34 @@ def test_a_pip_without_ontzorging_starts_nothing(apps: Apps, settings: PlatformS
 def test_ontzorging_refusing_the_start_sends_a_dead_letter_with_the_reason(
     apps: Apps, settings: PlatformSettings
 ) -> None:
-    """art. 56a Participatiewet, as the ontzorging service applies it: a gezinsmigrant is not
-    ontzorgd, and neither is someone whose six months of bijstand were over before the
-    beschikking. The refusals are dead letters naming the rule; the position moves on."""
+    """art. 56a lid 1 Participatiewet, as the ontzorging service applies it: without a
+    verblijfsvergunning asiel voor bepaalde tijd nobody is ontzorgd, whatever the doelgroep.
+    A PIP stating otherwise (hand-made: pip itself refuses it) is a dead letter naming the
+    rule; its second delivery is a duplicate; the position moves on. A PIP dated after the
+    six months of bijstand is no refusal: the ontzorging is recorded, with no months left."""
     inburgeraar_id = keten.rond_intake_af(apps.intake)
     pip_consumer(apps, settings).run_until_idle()
     keten.stel_vast_met_ontzorging(
         apps.pip, inburgeraar_id, startdatum_bijstand=dt.date(2025, 6, 1)
     )
     [echt] = published(apps.pip, PIP_VASTGESTELD)
-    gezinsmigrant = echt | {
+    zonder_vergunning = echt | {
         "id": str(uuid4()),
         "subject": str(uuid4()),
-        "data": echt["data"] | {"doelgroep": "gezinsmigrant", "inburgeraarId": str(uuid4())},
+        "data": echt["data"]
+        | {"verblijfsvergunningAsielBepaaldeTijd": False, "inburgeraarId": str(uuid4())},
     }
     ontzorging = ontzorging_consumer(apps, settings)
     ontzorging.run_until_idle()
-    ontzorging.source = ListSource("handgemaakt", [gezinsmigrant, gezinsmigrant])
+    ontzorging.source = ListSource("handgemaakt", [zonder_vergunning, zonder_vergunning])
     ontzorging.run_until_idle()
 
-    redenen = [reden for reden, _ in letters(ontzorging)]
-    assert len(redenen) == 2, "the second delivery of the same event is a duplicate"
-    assert redenen[0].startswith("OntzorgingsperiodeVerstreken: ")
-    assert "2025-12-01" in redenen[0], "the end of the six months is named"
-    assert redenen[1].startswith("OntzorgingNietToegestaan: ") and "asielstatus" in redenen[1]
-    assert [ce["id"] for _, ce in letters(ontzorging) if ce] == [echt["id"], gezinsmigrant["id"]]
-    assert apps.ontzorging.ontzorgingen_van(inburgeraar_id, G) == []
+    [(reden, ce)] = letters(ontzorging)
+    assert reden.startswith("OntzorgingNietToegestaan: ") and "verblijfsvergunning" in reden
+    assert ce is not None and ce["id"] == zonder_vergunning["id"]
+    [gestart] = apps.ontzorging.ontzorgingen_van(inburgeraar_id, G)
+    assert gestart.einde_ontzorgingsperiode == dt.date(2025, 12, 1)
+    assert gestart.resterende_ontzorgingsmaanden == []
     assert ontzorging.position("handgemaakt") == 2
 
 
@@ -664,8 +666,10 @@ def test_a_restarted_kafka_consumer_resumes_from_its_tracking(
 def test_a_refused_ontzorging_lands_on_the_dead_letter_topic_with_its_reason(
     apps: Apps, settings: PlatformSettings, servers: str, clients: list[Any]
 ) -> None:
-    """art. 56a Participatiewet: bijstand that started more than six months before the
-    beschikking is refused; on Kafka the record goes to `<topic>.dlq` with `dlq_reason`."""
+    """art. 56a lid 1 Participatiewet: a PIP deciding to ontzorg someone without a
+    verblijfsvergunning asiel voor bepaalde tijd is refused; on Kafka the record goes to
+    `<topic>.dlq` with `dlq_reason`. pip itself refuses such a PIP, so the record is
+    hand-made, as a faulty producer would send it."""
     kafka = kafka_settings(settings, servers)
     dlq = dead_letter_topic(PIP_TOPIC)
     dlq_start = end_offsets(servers, dlq)
@@ -679,11 +683,18 @@ def test_a_refused_ontzorging_lands_on_the_dead_letter_topic_with_its_reason(
         inburgeraar_id=inburgeraar_id,
         doelgroep=Doelgroep.ASIELSTATUSHOUDER,
         datum_start_inburgeringsplicht=keten.START,
+        uiterste_datum_pip=keten.START + dt.timedelta(weeks=10),
     )
-    keten.stel_vast_met_ontzorging(
-        apps.pip, inburgeraar_id, startdatum_bijstand=dt.date(2025, 6, 1)
-    )
-    relay(kafka, apps.pip, clients).publish_all()
+    keten.stel_vast_met_ontzorging(apps.pip, inburgeraar_id)
+    [echt] = published(apps.pip, PIP_VASTGESTELD)
+    zonder_vergunning = echt | {
+        "id": str(uuid4()),
+        "data": echt["data"] | {"verblijfsvergunningAsielBepaaldeTijd": False},
+    }
+    producer = make_producer(servers)
+    clients.append(producer)
+    key, value, headers = to_kafka(zonder_vergunning)
+    producer.send(PIP_TOPIC, key=key, value=value, headers=headers).get(timeout=30)
     run_to_the_end(ontzorging, servers, PIP_TOPIC)
 
     assert apps.ontzorging.ontzorgingen_van(inburgeraar_id, G) == []
@@ -698,9 +709,9 @@ def test_a_refused_ontzorging_lands_on_the_dead_letter_topic_with_its_reason(
             found += [r for r in batch if r.key == str(keten.pip_id(inburgeraar_id)).encode()]
     reader.close()
     [record] = found
-    headers = dict(record.headers)
-    assert headers["dlq_reason"].decode().startswith("OntzorgingsperiodeVerstreken: ")
-    assert from_kafka(record.key, record.value, record.headers)["type"] == PIP_VASTGESTELD
+    headers_dlq = dict(record.headers)
+    assert headers_dlq["dlq_reason"].decode().startswith("OntzorgingNietToegestaan: ")
+    assert from_kafka(record.key, record.value, record.headers)["id"] == zonder_vergunning["id"]
 
 
 @pytest.mark.kafka

@@ -20,6 +20,7 @@ from services.duo.simulator import (
     LEERBAARHEIDSTOETS_SPEC,
     MAP_PVT_SPEC,
     PIP_SPEC,
+    VRIJSTELLING_SPEC,
     DuoSimulator,
     create_app,
     spec,
@@ -36,12 +37,14 @@ def _spec_en_patroon(path: str) -> tuple[Path, str]:
         (EXAMEN_SPEC, "/personen/{bsn}/examens/resultaten"),
         (INBURGERINGSPLICHT_SPEC, "/personen/{bsn}/inburgeringsplicht"),
         (INBURGERINGSPLICHT_SPEC, "/personen/{bsn}/doelgroep"),
+        (INBURGERINGSPLICHT_SPEC, "/personen/{bsn}/doelgroep/historie"),
         (INBURGERINGSTERMIJN_SPEC, "/personen/{bsn}/inburgeringstermijn"),
         (INBURGERINGSTERMIJN_SPEC, "/personen/{bsn}/inburgeringstermijn/historie"),
         (LEERBAARHEIDSTOETS_SPEC, "/personen/{bsn}/lbt/resultaten"),
         (MAP_PVT_SPEC, "/personen/{bsn}/map"),
         (MAP_PVT_SPEC, "/personen/{bsn}/pvt"),
         (PIP_SPEC, "/personen/{bsn}/PIP"),
+        (VRIJSTELLING_SPEC, "/personen/{bsn}/vrijstellingen"),
     ):
         if path.endswith(patroon.removeprefix("/personen/{bsn}")):
             return spec_path, patroon

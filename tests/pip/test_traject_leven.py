@@ -13,9 +13,11 @@ from services.pip import rules
 from services.pip.domainmodel import Inburgeringstraject
 from services.pip.rules import (
     Doelgroep,
+    Examenonderdeel,
     Leerroute,
     Niveau,
     Omvang,
+    OntheffingGrond,
     RedenBeeindiging,
     UrenSoort,
     VrijstellingReden,
@@ -190,3 +192,56 @@ def test_a2_after_an_afschaling_elsewhere_is_no_first_pip() -> None:
                     datum=D(2026, 1, 2), feiten=feiten)  # fmt: skip
     stel_vast(nieuw, D(2026, 1, 5), niveau=Niveau.A2)
     assert nieuw.pips[-1].niveau is Niveau.A2
+
+
+def test_a_handover_carries_intake_hours_partial_afschaling_and_the_hours_cap() -> None:
+    """art. 3.14 Besluit inburgering 2021 (intake hours count for the Z-route), art. 5.5
+    Besluit (afschalen geheel of gedeeltelijk) and the cap of a partial medical ontheffing
+    hold for the obligation, not for one gemeente: art. 11 lid 3 onder b Wi2021 (the plan is
+    set again, the traject continues)."""
+    oud = concept()
+    oud.neem_intakeuren_over(uren=120, peildatum=D(2025, 12, 5))
+    stel_vast(oud, D(2025, 12, 10))
+    oud.registreer_uren(soort=UrenSoort.CURSUS, aanbieder="X", keurmerk=True, uren=620,
+                        peildatum=D(2026, 1, 2))  # fmt: skip
+    oud.voer_gesprek(datum=D(2026, 1, 2), inspanning_voldoende=True, eindgesprek_z_route=False,
+                     verslag=None)  # fmt: skip
+    oud.schaal_af(dagtekening=D(2026, 1, 3), onderdelen=[Examenonderdeel.SCHRIJVEN])
+    oud.verleen_ontheffing(omvang=Omvang.GEDEELTELIJK, onderdeel=None, grond=OntheffingGrond.MED,
+                           datum_oordeel=D(2026, 1, 3), maximum_participatie_uren=300)  # fmt: skip
+    oud.draag_over(naar_gemeente="GM0200", nieuw_inburgeraar_id=uuid.uuid4(), datum=D(2026, 1, 4))
+    feiten = oud.overdrachtsfeiten()
+    assert feiten["intake_participatie_uren"] == 120
+    assert feiten["afgeschaalde_onderdelen"] == ["schrijven"]
+    [ontheffing] = feiten["ontheffingen"]
+    assert ontheffing["maximum_participatie_uren"] == 300
+    assert oud.overdrachtsdossier(D(2026, 1, 5))["ontheffingen"] == feiten["ontheffingen"]
+
+    nieuw = concept("GM0200")
+    nieuw.neem_over(van_gemeente="GM0222", vorig_inburgeraar_id=oud.inburgeraar_id,
+                    datum=D(2026, 1, 4), feiten=feiten)  # fmt: skip
+    assert nieuw.intake_participatie_uren == 120 and nieuw.participatie_uren == 120
+    assert nieuw.overgenomen is not None
+    assert nieuw.overgenomen.afgeschaalde_onderdelen == (Examenonderdeel.SCHRIJVEN,)
+    vorige = nieuw._pip_vorige_gemeente()
+    assert vorige is not None
+    assert vorige.vereist_niveau(Examenonderdeel.SCHRIJVEN) is Niveau.A2
+    assert vorige.vereist_niveau(Examenonderdeel.LEZEN) is Niveau.B1
+    [o] = nieuw.ontheffingen
+    assert (o.omvang, o.maximum_participatie_uren) == (Omvang.GEDEELTELIJK, 300)
+    # Passed on again after a second move: nothing is lost on the way.
+    nieuw.draag_over(naar_gemeente="GM0197", nieuw_inburgeraar_id=uuid.uuid4(),
+                     datum=D(2026, 1, 5))  # fmt: skip
+    verder = nieuw.overdrachtsfeiten()
+    assert verder["intake_participatie_uren"] == 120
+    assert verder["afgeschaalde_onderdelen"] == ["schrijven"]
+    assert [x["maximum_participatie_uren"] for x in verder["ontheffingen"]] == [300]
+
+
+def test_a_v1_handover_is_read_with_nothing_of_the_v2_facts() -> None:
+    """Stored v1 events upcast: no intake hours, no components, no ontheffingen."""
+    state: dict[str, Any] = {}
+    Inburgeringstraject.TrajectOvergedragen.upcast_v1_v2(state)
+    Inburgeringstraject.TrajectOvergenomen.upcast_v1_v2(state)
+    assert state == {"intake_participatie_uren": 0, "afgeschaalde_onderdelen": [],
+                     "ontheffingen": []}  # fmt: skip

@@ -92,6 +92,12 @@ ZOEKEN = regel(
 GEZONDHEID = regel(klantregisseur_eigen=OK, klantregisseur_ander=VERBORGEN)
 # Forgetting a person (art. 17 AVG) is the teamleider's decision; it runs last here.
 VERGETEN = regel(teamleider_eigen=OK, klantregisseur_ander=VERBORGEN, teamleider_ander=VERBORGEN)
+GEEN_OVERDRACHT = regel(
+    klantregisseur_eigen=VERBORGEN,
+    klantregisseur_ander=VERBORGEN,
+    teamleider_eigen=VERBORGEN,
+    teamleider_ander=VERBORGEN,
+)
 CASELOAD = regel(klantregisseur_eigen=OK, teamleider_eigen=OK)
 CIJFERS = regel(klantregisseur_eigen=OK, teamleider_eigen=OK, beleidsmedewerker_eigen=OK)
 # Regional models: the analist of the region, a beleidsmedewerker of one of its gemeenten.
@@ -157,6 +163,30 @@ MATRIX: dict[str, dict[tuple[str, str], Rij]] = {
         ("PUT", f"{BREDE_INTAKE}/leerroute-advies"): (CASUS, {"leerroute": "b1"}),
         ("PUT", f"{BREDE_INTAKE}/vve-informatie"): (CASUS, {"datumGeinformeerd": "2025-12-20"}),
         ("POST", f"{BREDE_INTAKE}/afronding"): (CASUS, {"afrondingsdatum": "2026-01-05"}),
+        ("POST", "/api/v1/inburgeraars/{inburgeraar_id}/intrekking"): (
+            CASUS,
+            {"reden": "naturalisatie", "datum": "2026-01-02"},
+        ),
+        ("POST", "/api/v1/inburgeraars/{inburgeraar_id}/overlijden"): (
+            CASUS,
+            {"datum": "2026-01-02"},
+        ),
+        ("POST", "/api/v1/inburgeraars/{inburgeraar_id}/tijdelijke-vrijstelling"): (
+            CASUS,
+            {"reden": "OPL", "datum": "2026-01-02"},
+        ),
+        ("POST", "/api/v1/inburgeraars/{inburgeraar_id}/tijdelijke-vrijstelling/einde"): (
+            CASUS,
+            {"datum": "2026-01-02"},
+        ),
+        ("POST", "/api/v1/inburgeraars/{inburgeraar_id}/doelgroepwijziging"): (
+            CASUS,
+            {"doelgroep": "gezinsmigrant", "datum": "2026-01-02"},
+        ),
+        ("PUT", "/api/v1/inburgeraars/{inburgeraar_id}/vorige-gemeente"): (
+            CASUS,
+            {"vorigeGemeente": "GM0200", "datum": "2025-12-08"},
+        ),
         ("POST", "/api/v1/inburgeraars/{inburgeraar_id}/niet-verschenen"): (
             CASUS,
             {"datum": "2025-12-20", "nieuweUitnodiging": "2026-01-02"},
@@ -210,6 +240,9 @@ MATRIX: dict[str, dict[tuple[str, str], Rij]] = {
         ("POST", "/api/v1/pips"): (NIEUWE_CASUS, "nieuw-pip"),
         ("GET", "/api/v1/pips"): (ZOEKEN, None),
         ("GET", PIP): (CASUS, None),
+        # Only a traject handed over to another gemeente has a dossier: here none (404) for
+        # the gemeente's own roles; every other role is refused before that is looked up.
+        ("GET", f"{PIP}/overdrachtsdossier"): (GEEN_OVERDRACHT, None),
         ("PUT", f"{PIP}/concept"): (
             CASUS,
             {"doelgroep": "asielstatushouder", "datumStartInburgeringsplicht": "2025-12-01"},
@@ -284,6 +317,18 @@ MATRIX: dict[str, dict[tuple[str, str], Rij]] = {
         ("GET", "/api/v1/ontzorgingen"): (ZOEKEN, None),
         ("GET", ONTZORGING): (CASUS, None),
         ("POST", f"{ONTZORGING}/betaalmachtiging"): (CASUS, {"machtigingsdatum": "2026-01-05"}),
+        ("POST", f"{ONTZORGING}/betaalmachtiging-weigering"): (
+            CASUS,
+            {"weigeringsdatum": "2026-01-05"},
+        ),
+        ("PUT", f"{ONTZORGING}/te-betalen-posten"): (
+            CASUS,
+            {"posten": ["huur", "energie", "zorgverzekering"]},
+        ),
+        ("POST", f"{ONTZORGING}/vrijwillige-voortzetting"): (
+            CASUS,
+            {"instemmingGegeven": True, "instemmingsdatum": "2026-01-05"},
+        ),
         ("PUT", f"{ONTZORGING}/vaste-lasten/{{post}}"): (
             CASUS,
             {"crediteur": "Woonbedrijf", "iban": "NL91ABNA0417164300", "bedragPerMaandCent": 1},

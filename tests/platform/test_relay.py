@@ -98,11 +98,12 @@ def test_events_arrive_on_the_gemeente_topic_as_binary_cloudevents(
 
     relay.publish_all()
 
-    records = records_since(kafka_bootstrap_servers, start, inburgeraar_id, expected=2)
+    records = records_since(kafka_bootstrap_servers, start, inburgeraar_id, expected=3)
     events = [from_kafka(r.key, r.value, r.headers) for r in records]
     assert [e["type"] for e in events] == [
         intake_contract.INBURGERAAR_GEREGISTREERD,
         intake_contract.VESTIGINGSDATUM_VASTGELEGD,
+        intake_contract.UITERSTE_DATUM_PIP_GEWIJZIGD,
     ]
     for record, cloudevent in zip(records, events, strict=True):
         assert TYPE.match(cloudevent["type"])
@@ -133,7 +134,7 @@ def test_a_crash_after_the_ack_resends_the_same_event_ids(
 
     Relay(intake, make_producer(kafka_bootstrap_servers), positions).publish_all()
 
-    records = records_since(kafka_bootstrap_servers, start, inburgeraar_id, expected=4)
+    records = records_since(kafka_bootstrap_servers, start, inburgeraar_id, expected=6)
     ids = [from_kafka(r.key, r.value, r.headers)["id"] for r in records]
-    assert len(ids) == 4
-    assert ids[:2] == ids[2:], "the re-sent events carry the ids of the first send"
+    assert len(ids) == 6
+    assert ids[:3] == ids[3:], "the re-sent events carry the ids of the first send"

@@ -15,6 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 from kafka import TopicPartition
 
+from contracts import intake as intake_contract
 from services.intake.config import IntakeSettings
 from services.intake.main import create_app as create_intake
 from services.pip.application import PipApplication
@@ -127,7 +128,7 @@ def test_http_intake_kafka_pip_is_one_trace(
                 continue
             key, value, headers = to_kafka(cloudevent)
             producer.send(topic, key=key, value=value, headers=headers).get(timeout=30)
-            if cloudevent["type"].endswith(".intake-afgerond.v1"):
+            if cloudevent["type"] == intake_contract.INTAKE_AFGEROND:
                 afgerond_headers = headers
         assert ("ce_traceparent", request_traceparent.encode()) in afgerond_headers
 

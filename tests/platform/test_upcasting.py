@@ -1,5 +1,6 @@
 """Stored events of an older shape are upcast when read (eventsourcing `class_version`):
-an IntakeAfgerond stored as v1, before it carried the hoofddoel, is read as v2."""
+an IntakeAfgerond stored as v1, before it carried the hoofddoel and the uiterste datum of
+the PIP, is read as the current version."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from dataclasses import replace
 
 from eventsourcing.persistence import StoredEvent
 
+from contracts import intake as intake_contract
 from services.intake.application import IntakeApplication
 from services.intake.domainmodel import Inburgeraar
 from shared.clock import FrozenClock
@@ -18,8 +20,8 @@ from tests.platform.test_contracts import intake_story
 
 def as_v1(stored: StoredEvent, application: IntakeApplication) -> StoredEvent:
     state = application.mapper.transcoder.decode(stored.state)
-    assert state.pop("class_version") == 2
-    del state["hoofddoel"]
+    assert state.pop("class_version") == 3
+    del state["hoofddoel"], state["uiterste_datum_pip"]
     return replace(stored, state=application.mapper.transcoder.encode(state))
 
 
@@ -44,8 +46,10 @@ def test_an_intake_afgerond_stored_as_v1_is_read_as_v2(
     assert inburgeraar.afrondingsdatum is not None
 
     published = [ce for _, ce in ServiceLog(reader).read(0, 100) if ce]
-    [cloudevent] = [ce for ce in published if ce["type"].endswith("intake-afgerond.v1")]
+    [cloudevent] = [ce for ce in published if ce["type"] == intake_contract.INTAKE_AFGEROND]
     assert cloudevent["data"]["hoofddoel"] is None
+    # Upcast with the rule of its day: ten weeks from the start of the obligation.
+    assert cloudevent["data"]["uitersteDatumPip"] == "2026-02-09"
     validate_cloudevent(cloudevent)
 
 

@@ -67,6 +67,10 @@ def test_a_move_mid_route_continues_the_case_in_the_new_gemeente(leven: Platform
     afschaling = {"dagtekening": "2026-07-01"}
     ok(leven.post_pip(leven.pip(oud_id, OUD), "afschalingen", afschaling, OUD))
     assert leven.pip(oud_id, OUD)["actuelePip"]["niveau"] == "A2"
+    # A partial medical ontheffing caps the participation hours (art. 3.14 Besluit).
+    ontheffing = {"omvang": "gedeeltelijk", "grond": "MED", "datumOordeel": "2026-07-01",
+                  "maximumParticipatieUren": 300}  # fmt: skip
+    ok(leven.post_pip(leven.pip(oud_id, OUD), "ontheffingen", ontheffing, OUD))
 
     # Apeldoorn: registered, and the move recorded; Doetinchem's own policies react.
     leven.zet_klok(D(2026, 9, 1))
@@ -95,6 +99,8 @@ def test_a_move_mid_route_continues_the_case_in_the_new_gemeente(leven: Platform
     assert nieuwe_pip["inburgeringstermijn"]["startdatum"] == "2026-01-06"
     assert nieuwe_pip["inburgeringstermijn"]["einddatum"] == "2029-01-05"
     assert (nieuwe_pip["uren"]["cursus"], nieuwe_pip["uren"]["cursusKeurmerk"]) == (650, 650)
+    [overgenomen] = nieuwe_pip["ontheffingen"]
+    assert (overgenomen["omvang"], overgenomen["maximumParticipatieUren"]) == ("gedeeltelijk", 300)
     regel = caseload(leven, NIEUW, nieuw_id)
     assert regel["eindeTermijn"] == "2029-01-05"
     assert (regel["status"], regel["niveau"]) == ("pip_vastgesteld", "A2")
@@ -105,6 +111,7 @@ def test_a_move_mid_route_continues_the_case_in_the_new_gemeente(leven: Platform
     dossier = ok(leven.client.get(dossier_url, headers=leven.kr(OUD)))
     assert (dossier["naarGemeente"], dossier["termijnEinde"]) == (NIEUW, "2029-01-05")
     assert dossier["uren"]["cursus_keurmerk"] == 650
+    assert [o["maximumParticipatieUren"] for o in dossier["ontheffingen"]] == [300]
     assert "verslag" not in str(dossier)
     assert leven.client.get(dossier_url, headers=leven.kr(NIEUW)).status_code == 404
 

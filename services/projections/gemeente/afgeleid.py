@@ -49,6 +49,7 @@ class Signaalsoort(StrEnum):
     INBURGERINGSTERMIJN_LOOPT_AF = "inburgeringstermijn_loopt_af"
     GEEN_VOORTGANG = "geen_voortgang"
     ONTZORGINGSPERIODE_AFGELOPEN = "ontzorgingsperiode_afgelopen"
+    VRIJWILLIGE_ONTZORGING_AFGELOPEN = "vrijwillige_ontzorging_afgelopen"
     BOETEVOORSTEL_OPEN = "boetevoorstel_open"
     BOETE_OPGELEGD = "boete_opgelegd"
     BEZWAAR_OPEN = "bezwaar_open"
@@ -224,8 +225,25 @@ def signaalkandidaten(f: Feiten) -> list[Kandidaat]:
                 f.get("ontzorging_gemeld_op"),
             )
         )
+    kandidaten.extend(vrijwillig_afgelopen_kandidaten(f))
     kandidaten.extend(handhavingskandidaten(f))
     return kandidaten
+
+
+def vrijwillig_afgelopen_kandidaten(f: Feiten) -> list[Kandidaat]:
+    """The voluntary continuation's einddatum passed (art. 57 Pw): open from the day after,
+    while the ontzorging is not closed."""
+    einde = f.get("einde_vrijwillig")
+    if not einde or ontzorging_status(f) in (
+        OntzorgingStatus.BEEINDIGD,
+        OntzorgingStatus.FINANCIEEL_ZELFREDZAAM,
+    ):
+        return []
+    vanaf = (dt.date.fromisoformat(einde) + dt.timedelta(days=1)).isoformat()
+    gemeld = (
+        f.get("vrijwillig_afgelopen_gemeld_op") if f.get("vrijwillig_afgelopen") == einde else None
+    )
+    return [Kandidaat(Signaalsoort.VRIJWILLIGE_ONTZORGING_AFGELOPEN, einde, vanaf, gemeld)]
 
 
 def handhavingskandidaten(f: Feiten) -> list[Kandidaat]:

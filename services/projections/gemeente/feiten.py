@@ -93,6 +93,7 @@ FINANCIEEL_ZELFREDZAAM_VASTGESTELD = versies(
 )
 ONTZORGING_BEEINDIGD = versies(ontzorging_contract, "ONTZORGING_BEEINDIGD")
 ONTZORGING_VRIJWILLIG_VOORTGEZET = versies(ontzorging_contract, "ONTZORGING_VRIJWILLIG_VOORTGEZET")
+VRIJWILLIGE_ONTZORGING_AFGELOPEN = versies(ontzorging_contract, "VRIJWILLIGE_ONTZORGING_AFGELOPEN")
 BETAALMACHTIGING_GEGEVEN = versies(ontzorging_contract, "BETAALMACHTIGING_GEGEVEN")
 BETAALMACHTIGING_GEWEIGERD = versies(ontzorging_contract, "BETAALMACHTIGING_GEWEIGERD")
 
@@ -441,6 +442,12 @@ def _vrijwillig_voortgezet(f: Feiten, data: Mapping[str, Any]) -> None:
     f["einde_vrijwillig"] = _datum(data.get("einddatum"))
 
 
+def _vrijwillig_afgelopen(f: Feiten, data: Mapping[str, Any]) -> None:
+    """The end of a voluntary continuation signalled: for the einddatum it names."""
+    _set(f, "vrijwillig_afgelopen", _datum(data.get("einddatum")))
+    _set(f, "vrijwillig_afgelopen_gemeld_op", _datum(data.get("peildatum")))
+
+
 # One ontzorging's log: a later authorisation clears an earlier refusal, and the reverse.
 def _machtiging_gegeven(f: Feiten, data: Mapping[str, Any]) -> None:
     f.pop("machtiging_geweigerd_op", None)
@@ -676,6 +683,7 @@ REGELS: dict[str, Regel] = _per_type(
         FINANCIEEL_ZELFREDZAAM_VASTGESTELD: _stap("zelfredzaam_op", "vaststellingsdatum"),
         ONTZORGING_BEEINDIGD: _stap("beeindigd_op", "einddatum"),
         ONTZORGING_VRIJWILLIG_VOORTGEZET: _vrijwillig_voortgezet,
+        VRIJWILLIGE_ONTZORGING_AFGELOPEN: _vrijwillig_afgelopen,
         BETAALMACHTIGING_GEGEVEN: _machtiging_gegeven,
         BETAALMACHTIGING_GEWEIGERD: _machtiging_geweigerd,
         PLICHT_BEEINDIGD: _plicht_beeindigd,
