@@ -191,6 +191,9 @@ def test_every_gebeurtenis_known_or_not_is_stored_and_acknowledged(
         "SS102": "inburgeringstermijn_op_te_halen",
         "SS103": "inburgeringstermijn_op_te_halen",
         "SS104": "inburgeringstermijn_op_te_halen",
+        # The life of the obligation: fetched from the Inburgeringsplicht/Vrijstelling APIs.
+        "SS110": "levensgebeurtenis_op_te_halen",
+        "SS111": "levensgebeurtenis_op_te_halen",
     }
     assert stored["status"] == verwacht.get(code, "opgeslagen_niet_verwerkt")
     assert stored["opdracht"]

@@ -1121,3 +1121,56 @@ def test_two_application_instances_saving_the_same_version_conflict(
     assert [u["uren"] for u in view["urenregistraties"]] == [10]
     eerste.close()
     tweede.close()
+
+
+# --- Repeated extensions of the termijn (art. 12 Wi2021, art. 4.5 Besluit) -------------
+
+
+def test_an_extended_termijn_is_extended_again_only_in_its_last_six_months(
+    clock: FrozenClock,
+) -> None:
+    """art. 12 Wi2021 jo. art. 4.1 and 4.5 Besluit inburgering 2021 (secundair: Schulinck on
+    art. 4.5: an extended termijn may be extended again, the request in its last six months;
+    inburgeren.nl 'Extra tijd': no period twice)."""
+    traject = vastgesteld()
+    traject.verleng_termijn(
+        reden=VerlengingReden.ZIEKTE, nieuwe_einddatum=D(2029, 6, 15), toelichting=None
+    )
+    refused(
+        rules.HerhaaldeVerlengingTeVroeg,
+        traject.verleng_termijn,
+        reden=VerlengingReden.ZIEKTE,
+        nieuwe_einddatum=D(2029, 12, 15),
+        toelichting=None,
+    )
+    clock.set(dt.datetime(2028, 12, 15, 9, tzinfo=dt.UTC))
+    traject.verleng_termijn(
+        reden=VerlengingReden.ZIEKTE, nieuwe_einddatum=D(2029, 12, 15), toelichting=None
+    )
+    assert [v.nieuwe_einddatum for v in traject.verlengingen] == [D(2029, 6, 15), D(2029, 12, 15)]
+
+
+def test_the_six_months_of_a_repeated_extension_start_on_the_calendar_day() -> None:
+    """art. 4.5 Besluit inburgering 2021 (secundair: Schulinck): the last six months of the
+    extended termijn, counted in calendar months; a first extension has no such limit."""
+    rules.check_herhaalde_verlenging(0, D(2029, 6, 15), D(2026, 1, 5))
+    rules.check_herhaalde_verlenging(1, D(2029, 6, 15), D(2028, 12, 15))
+    with pytest.raises(rules.HerhaaldeVerlengingTeVroeg) as e:
+        rules.check_herhaalde_verlenging(1, D(2029, 6, 15), D(2028, 12, 14))
+    assert e.value.veld == "nieuweEinddatum"
+
+
+def test_duos_own_extension_wins_over_the_repeated_extension_rule() -> None:
+    """art. 11 and 12 Wi2021: DUO decides; its termijn (SS103/SS104) is taken over as is."""
+    traject = vastgesteld()
+    traject.verleng_termijn(
+        reden=VerlengingReden.ZIEKTE, nieuwe_einddatum=D(2029, 6, 15), toelichting=None
+    )
+    assert traject.neem_termijn_van_duo_over(
+        startdatum=TERMIJN_START,
+        einddatum=D(2029, 12, 15),
+        gebeurtenis="SS104",
+        verlengingsgrondcode="ZIE",
+        verlengingsgrondomschrijving="Ziekte",
+    )
+    assert traject.termijn_einde == D(2029, 12, 15)

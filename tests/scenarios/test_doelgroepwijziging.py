@@ -14,7 +14,8 @@ D = dt.date
 
 def test_a_gezinsmigrant_who_becomes_asielstatushouder(leven: Platform) -> None:
     """DUO Gebeurtenissen SS125; art. 5.3 lid 1 Besluit inburgering 2021; art. 11 lid 1
-    en 2 Wi2021."""
+    en 2 Wi2021. What follows the doelgroep follows the change: the aanbod of art. 16 Wi2021
+    and DUO's geschatte intensiteit are refused before it and accepted after it."""
     leven.zet_klok(D(2026, 1, 5))
     inburgeraar = leven.registreer(doelgroep="gezinsmigrant")
     leven.brede_intake(inburgeraar)
@@ -26,6 +27,31 @@ def test_a_gezinsmigrant_who_becomes_asielstatushouder(leven: Platform) -> None:
     einde = pip["inburgeringstermijn"]["einddatum"]
     assert einde == "2029-01-05"
 
+    # What only an asielstatushouder has: the gemeente's aanbod (art. 16 Wi2021) and an
+    # estimated intensity of the B1-route (DUO README, Geschatte intensiteit B1 route).
+    aanbod = {
+        "aanbieder": "Taalschool Achterhoek",
+        "instellingsnummer": "1234567890",
+        "keurmerkBlikOpWerk": True,
+        "leerroute": "b1",
+        "startdatum": "2026-03-02",
+        "einddatum": "2027-03-01",
+    }
+    leven.zet_klok(D(2026, 2, 2))
+    geweigerd = leven.post_pip(leven.pip(inburgeraar), "inburgeringsaanbod", aanbod)
+    assert geweigerd.status_code == 400, geweigerd.text
+    assert geweigerd.json()["code"] == "AanbodAlleenVoorAsielstatushouders"
+    nieuw_pip = {
+        "dagtekening": "2026-02-02",
+        "leerroute": "b1",
+        "map": True,
+        "pvtIntensiteitUren": 12,
+        "geschatteIntensiteit": 400,
+    }
+    geweigerd = leven.post_pip(leven.pip(inburgeraar), "vaststellingen", nieuw_pip)
+    assert geweigerd.status_code == 400, geweigerd.text
+    assert geweigerd.json()["code"] == "GeschatteIntensiteitNietToegestaan"
+
     leven.zet_klok(D(2026, 3, 2))
     wijziging = {"doelgroep": "asielstatushouder", "datum": "2026-03-02"}
     antwoord = leven.post_intake(inburgeraar, "doelgroepwijziging", wijziging)
@@ -36,6 +62,18 @@ def test_a_gezinsmigrant_who_becomes_asielstatushouder(leven: Platform) -> None:
     assert na["doelgroep"] == "asielstatushouder"
     assert na["uitersteDatumPip"] == uiterste
     assert na["inburgeringstermijn"]["einddatum"] == einde
+    ok(leven.post_pip(na, "inburgeringsaanbod", aanbod))
+    tweede = {
+        "dagtekening": "2026-03-02",
+        "leerroute": "b1",
+        "map": True,
+        "pvtIntensiteitUren": 12,
+        "geschatteIntensiteit": 400,
+    }
+    gezet = ok(leven.post_pip(leven.pip(inburgeraar), "vaststellingen", tweede))
+    assert gezet["actuelePip"]["geschatteIntensiteit"] == 400
+    assert gezet["inburgeringstermijn"]["einddatum"] == einde, "a later PIP keeps the termijn"
+    leven.verwerk()
     regel = leven.caseloadregel(inburgeraar)
     assert regel["doelgroep"] == "asielstatushouder"
     assert regel["eindeTermijn"] == einde
