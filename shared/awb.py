@@ -303,6 +303,36 @@ def check_bezwaar_tijdig(
     return tijdig
 
 
+@dataclass(frozen=True)
+class Ontvankelijkheid:
+    tijdig: bool
+    beslistermijn_einde: dt.date
+
+
+def check_bezwaar(
+    bekendmaking: Bekendmaking | None,
+    bezwaren: Iterable[Bezwaar],
+    ontvangen_op: dt.date,
+    ter_post_op: dt.date | None,
+    verschoonbaar_toelichting: str | None,
+    vandaag: dt.date,
+) -> Ontvankelijkheid:
+    """Every check an objection against one beschikking meets, in the order the Awb has them:
+    the beschikking was made known (art. 6:8), no objection against it is still open, it came
+    in time or excusably late (art. 6:9, 6:11); and the decision period it opens (art. 7:10)."""
+    bekend = check_bekendgemaakt(bekendmaking)
+    check_geen_open_bezwaar(bezwaren)
+    tijdig = check_bezwaar_tijdig(
+        bekend, ontvangen_op, ter_post_op, verschoonbaar_toelichting, vandaag
+    )
+    return Ontvankelijkheid(
+        tijdig=tijdig,
+        beslistermijn_einde=beslistermijn_einde(
+            bekend.bezwaartermijn_einde, ontvangen_op=None if tijdig else ontvangen_op
+        ),
+    )
+
+
 def check_beslissing(
     bezwaar: Bezwaar | None, datum: dt.date, beslissing: Beslissing, vandaag: dt.date
 ) -> Bezwaar:

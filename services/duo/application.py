@@ -197,7 +197,7 @@ class DuoApplication(GemeenteApplication):
                 gedetailleerde_doelgroep=plicht.gedetailleerde_doelgroep,
                 datum_start_inburgeringsplicht=plicht.begindatum,
                 datum_kennisgeving=plicht.datum_kennisgeving,
-            )
+            ),
         ]
 
     def _inburgeringstermijn(self, notificatie: DUONotificatie) -> list[Any]:

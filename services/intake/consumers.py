@@ -107,11 +107,15 @@ class IntakeDuoPolicy:
         self.application = application
 
     def handles(self, ce_type: str) -> bool:
-        return ce_type in (
-            duo_contract.INBURGERINGSPLICHT_ONTVANGEN,
-            duo_contract.INBURGERINGSPLICHT_ONTVANGEN_V1,
-            duo_contract.LEERBAARHEIDSTOETSRESULTAAT_ONTVANGEN,
-        ) or ce_type in LEVENSGEBEURTENISSEN_VAN_DUO
+        return (
+            ce_type
+            in (
+                duo_contract.INBURGERINGSPLICHT_ONTVANGEN,
+                duo_contract.INBURGERINGSPLICHT_ONTVANGEN_V1,
+                duo_contract.LEERBAARHEIDSTOETSRESULTAAT_ONTVANGEN,
+            )
+            or ce_type in LEVENSGEBEURTENISSEN_VAN_DUO
+        )
 
     def handle(self, cloudevent: dict[str, Any]) -> None:
         if cloudevent["type"] == duo_contract.LEERBAARHEIDSTOETSRESULTAAT_ONTVANGEN:
@@ -149,9 +153,7 @@ class IntakeDuoPolicy:
                 vereist(cloudevent, "einddatum")
                 # SS129: the ten weeks run from DUO's new kennisgeving (art. 5.3 lid 1 Besluit
                 # inburgering 2021); SS130: the obligation resumes after the vrijstelling.
-                datum = dt.date.fromisoformat(
-                    data.get("datumKennisgeving") or data["einddatum"]
-                )
+                datum = dt.date.fromisoformat(data.get("datumKennisgeving") or data["einddatum"])
                 uitvoeren = partial(app.beeindig_tijdelijke_vrijstelling, inburgeraar_id, datum)
             else:
                 vereist(cloudevent, "doelgroep", "begindatum")

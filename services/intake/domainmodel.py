@@ -1228,21 +1228,21 @@ class Inburgeraar(GemeenteAggregate):
                 f"Boetevoorstel {volgnummer} is geen opgelegde boete ({voorstel.status.value})",
                 veld="volgnummer",
             )
-        bekendmaking = awb.check_bekendgemaakt(voorstel.bekendmaking)
-        awb.check_geen_open_bezwaar(voorstel.bezwaren)
-        tijdig = awb.check_bezwaar_tijdig(
-            bekendmaking, ontvangen_op, ter_post_op, verschoonbaar_toelichting, today()
+        ontvankelijk = awb.check_bezwaar(
+            voorstel.bekendmaking,
+            voorstel.bezwaren,
+            ontvangen_op,
+            ter_post_op,
+            verschoonbaar_toelichting,
+            today(),
         )
         self._bezwaar_ingediend(
             volgnummer=volgnummer,
             ontvangen_op=ontvangen_op,
             ter_post_op=ter_post_op,
-            tijdig=tijdig,
+            tijdig=ontvankelijk.tijdig,
             verschoonbaar_toelichting=verschoonbaar_toelichting,
-            beslistermijn_einde=awb.beslistermijn_einde(
-                bekendmaking.bezwaartermijn_einde,
-                ontvangen_op=None if tijdig else ontvangen_op,
-            ),
+            beslistermijn_einde=ontvankelijk.beslistermijn_einde,
         )
 
     @event(BezwaarIngediend)

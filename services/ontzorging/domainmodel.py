@@ -633,20 +633,20 @@ class Ontzorging(GemeenteAggregate):
         ter_post_op: dt.date | None = None,
         verschoonbaar_toelichting: str | None = None,
     ) -> None:
-        bekendmaking = awb.check_bekendgemaakt(self.bekendmaking)
-        awb.check_geen_open_bezwaar(self.bezwaren)
-        tijdig = awb.check_bezwaar_tijdig(
-            bekendmaking, ontvangen_op, ter_post_op, verschoonbaar_toelichting, today()
+        ontvankelijk = awb.check_bezwaar(
+            self.bekendmaking,
+            self.bezwaren,
+            ontvangen_op,
+            ter_post_op,
+            verschoonbaar_toelichting,
+            today(),
         )
         self._bezwaar_ingediend(
             ontvangen_op=ontvangen_op,
             ter_post_op=ter_post_op,
-            tijdig=tijdig,
+            tijdig=ontvankelijk.tijdig,
             verschoonbaar_toelichting=verschoonbaar_toelichting,
-            beslistermijn_einde=awb.beslistermijn_einde(
-                bekendmaking.bezwaartermijn_einde,
-                ontvangen_op=None if tijdig else ontvangen_op,
-            ),
+            beslistermijn_einde=ontvankelijk.beslistermijn_einde,
         )
 
     class BezwaarIngediend(GemeenteAggregate.Event):

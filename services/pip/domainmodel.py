@@ -2313,21 +2313,21 @@ class Inburgeringstraject(GemeenteAggregate):
         pip_versie: int | None = None,
     ) -> None:
         pip = self._pip_versie(pip_versie)
-        bekendmaking = awb.check_bekendgemaakt(self.bekendmaking(pip.versie))
-        awb.check_geen_open_bezwaar(self.bezwaren.get(pip.versie, ()))
-        tijdig = awb.check_bezwaar_tijdig(
-            bekendmaking, ontvangen_op, ter_post_op, verschoonbaar_toelichting, today()
+        ontvankelijk = awb.check_bezwaar(
+            self.bekendmaking(pip.versie),
+            self.bezwaren.get(pip.versie, ()),
+            ontvangen_op,
+            ter_post_op,
+            verschoonbaar_toelichting,
+            today(),
         )
         self._bezwaar_ingediend(
             pip_versie=pip.versie,
             ontvangen_op=ontvangen_op,
             ter_post_op=ter_post_op,
-            tijdig=tijdig,
+            tijdig=ontvankelijk.tijdig,
             verschoonbaar_toelichting=verschoonbaar_toelichting,
-            beslistermijn_einde=awb.beslistermijn_einde(
-                bekendmaking.bezwaartermijn_einde,
-                ontvangen_op=None if tijdig else ontvangen_op,
-            ),
+            beslistermijn_einde=ontvankelijk.beslistermijn_einde,
         )
 
     class BezwaarIngediend(GemeenteAggregate.Event):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from services.duo.simulator import Persoon
 from tests.scenarios.leven import INTAKE, PROJECTIES, Platform, ok
 
 GEMEENTE = "GM0222"
@@ -156,3 +157,35 @@ def test_a_temporary_vrijstelling_after_the_pip_resumes_the_termijn(leven: Platf
     assert pip["inburgeringstermijn"]["einddatum"] == "2029-02-05"
     regel = caseload(leven, inburgeraar_id)
     assert (regel["status"], regel["eindeTermijn"]) == ("pip_vastgesteld", "2029-02-05")
+
+
+def test_a_withdrawal_that_arrives_from_duo_as_ss110_closes_the_file(leven: Platform) -> None:
+    """DUO Gebeurtenissen SS110 through POST /duo/v1/notificaties: the DUO service fetches
+    DUO's Inburgeringsplicht API (redenGeenInburgeringsplicht, einddatum), intake withdraws
+    the obligation (DUO's "Overig": naturalisation has no DUO value) and the caseload shows
+    the file closed, with no deadline left; DUO telling it again changes nothing."""
+    leven.zet_klok(D(2026, 1, 5))
+    bsn = "111222333"
+    leven.duo_simulator().ken_persoon(
+        bsn, Persoon(start_inburgeringsplicht=D(2025, 12, 1), asielmigrant=True)
+    )
+    inburgeraar_id = leven.registreer(bsn=bsn)
+    leven.brede_intake(inburgeraar_id)
+    leven.verwerk()
+    leven.stel_vast(inburgeraar_id)
+    regel = caseload(leven, inburgeraar_id)
+    assert (regel["status"], regel["eindeTermijn"]) == ("pip_vastgesteld", "2029-01-05")
+
+    leven.zet_klok(D(2026, 6, 1))
+    leven.duo_simulator().trek_plicht_in(bsn, "Overig", D(2026, 5, 20))
+    leven.duo_notificatie("SS110", bsn, "2026-05-29T10:00:00+02:00")
+    regel = caseload(leven, inburgeraar_id)
+    assert regel["status"] == "beeindigd"
+    assert regel["eindeReden"] == "ingetrokken: overig"
+    assert regel["volgendeDeadline"] is None
+    assert leven.pip(inburgeraar_id)["beeindigd"] == {"reden": "ingetrokken", "datum": "2026-05-20"}
+
+    leven.duo_notificatie("SS110", bsn, "2026-05-30T10:00:00+02:00")
+    assert caseload(leven, inburgeraar_id)["eindeReden"] == "ingetrokken: overig"
+    leven.zet_klok(D(2029, 2, 1))
+    assert signalen(leven, inburgeraar_id) == []
