@@ -40,16 +40,12 @@ OPLEIDING_EN_WERKERVARING_VASTGELEGD = (
     "nl.inburgering.intake.opleiding-en-werkervaring-vastgelegd.v1"
 )
 PARTICIPATIEUREN_GEREGISTREERD = "nl.inburgering.intake.participatieuren-geregistreerd.v1"
-PARTICIPATIEUREN_INTAKE_VASTGESTELD = (
-    "nl.inburgering.intake.participatieuren-intake-vastgesteld.v1"
-)
+PARTICIPATIEUREN_INTAKE_VASTGESTELD = "nl.inburgering.intake.participatieuren-intake-vastgesteld.v1"
 PERSOONLIJKE_OMSTANDIGHEDEN_VASTGELEGD = (
     "nl.inburgering.intake.persoonlijke-omstandigheden-vastgelegd.v1"
 )
 PERSOONSGEGEVENS_VERGETEN = "nl.inburgering.intake.persoonsgegevens-vergeten.v1"
-TIJDELIJKE_VRIJSTELLING_BEEINDIGD = (
-    "nl.inburgering.intake.tijdelijke-vrijstelling-beeindigd.v1"
-)
+TIJDELIJKE_VRIJSTELLING_BEEINDIGD = "nl.inburgering.intake.tijdelijke-vrijstelling-beeindigd.v1"
 TIJDELIJKE_VRIJSTELLING_VERLEEND = "nl.inburgering.intake.tijdelijke-vrijstelling-verleend.v1"
 UITERSTE_DATUM_PIP_GEWIJZIGD = "nl.inburgering.intake.uiterste-datum-pip-gewijzigd.v1"
 VESTIGINGSDATUM_VASTGELEGD = "nl.inburgering.intake.vestigingsdatum-vastgelegd.v1"

@@ -20,9 +20,7 @@ ONTZORGING_BEEINDIGD = "nl.inburgering.ontzorging.ontzorging-beeindigd.v1"
 # v2 carries the end of the six months (eindeOntzorgingsperiode).
 ONTZORGING_GESTART = "nl.inburgering.ontzorging.ontzorging-gestart.v2"
 ONTZORGING_GESTART_V1 = "nl.inburgering.ontzorging.ontzorging-gestart.v1"
-ONTZORGING_VRIJWILLIG_VOORTGEZET = (
-    "nl.inburgering.ontzorging.ontzorging-vrijwillig-voortgezet.v1"
-)
+ONTZORGING_VRIJWILLIG_VOORTGEZET = "nl.inburgering.ontzorging.ontzorging-vrijwillig-voortgezet.v1"
 ONTZORGINGSPERIODE_AFGELOPEN = "nl.inburgering.ontzorging.ontzorgingsperiode-afgelopen.v1"
 TE_BETALEN_POSTEN_VASTGELEGD = "nl.inburgering.ontzorging.te-betalen-posten-vastgelegd.v1"
 VASTE_LAST_VASTGELEGD = "nl.inburgering.ontzorging.vaste-last-vastgelegd.v1"

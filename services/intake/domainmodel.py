@@ -1409,7 +1409,6 @@ class Inburgeraar(GemeenteAggregate):
         if self.leerbaarheidstoets is not None and self.leerbaarheidstoets.vrijstelling:
             self.leerbaarheidstoets = replace(self.leerbaarheidstoets, vrijstelling=None)
 
-
     # --- The whole life of the obligation (DUO SS109-SS111, SS120/SS121, SS124/SS125,
     # SS129/SS130): each a command and an event the pip service and the read models follow.
 

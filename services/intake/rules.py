@@ -178,8 +178,7 @@ class VerzoekOntbreektOnderAchttien(RuleViolation):
 class AOWLeeftijdBereikt(RuleViolation):
     veld = "geboortedatum"
     bron = (
-        f"{LEEFTIJD_BRON}; DUO Gebeurtenissen SS110 (inburgeringsplicht ingetrokken: AOW "
-        "geworden)"
+        f"{LEEFTIJD_BRON}; DUO Gebeurtenissen SS110 (inburgeringsplicht ingetrokken: AOW geworden)"
     )
 
 
@@ -569,9 +568,7 @@ def check_reactietermijn(datum: dt.date, reactie_uiterlijk: dt.date) -> None:
         )
 
 
-def check_afzien(
-    datum: dt.date, reactie_uiterlijk: dt.date | None, *, uitdrukkelijk: bool
-) -> None:
+def check_afzien(datum: dt.date, reactie_uiterlijk: dt.date | None, *, uitdrukkelijk: bool) -> None:
     if reactie_uiterlijk is None:
         raise ZienswijzeNietGevraagd("Er is de inburgeraar nog geen zienswijze gevraagd")
     if not uitdrukkelijk and datum <= reactie_uiterlijk:

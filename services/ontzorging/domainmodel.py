@@ -679,8 +679,7 @@ class Ontzorging(GemeenteAggregate):
         self._bezwaar_beslist(
             datum=datum,
             beslissing=beslissing.value,
-            ontzorging_herroepen=beslissing is awb.Beslissing.GEGROND
-            and self.beeindiging is None,
+            ontzorging_herroepen=beslissing is awb.Beslissing.GEGROND and self.beeindiging is None,
         )
 
     class BezwaarBeslist(GemeenteAggregate.Event):

@@ -892,7 +892,6 @@ def leg_maatschappelijke_begeleiding_vast(
 # --- Errors ------------------------------------------------------------------------------
 
 
-
 class OverdrachtVerlenging(ApiModel):
     vorige_einddatum: dt.date
     nieuwe_einddatum: dt.date
@@ -967,6 +966,7 @@ def lees_overdrachtsdossier(pip_id: UUID, principal: Behandelaar, app: App) -> O
     dossier = app.overdrachtsdossier(pip_id, gemeenten=principal.gemeenten)
     noteer_betrokkene(dossier["inburgeraar_id"], dossier["gemeente"])
     return Overdrachtsdossier.model_validate(dossier)
+
 
 def _param(regel: Regel) -> dict[str, Any]:
     return {"name": regel.veld or "body", "code": regel.code, "reason": regel.detail}

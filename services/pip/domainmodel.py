@@ -1293,9 +1293,7 @@ class Inburgeringstraject(GemeenteAggregate):
             return
         if self.taalniveau_behaald and self.taalniveau_behaald[0].minstens(niveau):
             return
-        datums = [
-            self._taal_behaald_op(o, pip.vereist_niveau(o) or niveau) for o in TAALONDERDELEN
-        ]
+        datums = [self._taal_behaald_op(o, pip.vereist_niveau(o) or niveau) for o in TAALONDERDELEN]
         if all(d is not None for d in datums):
             datum = max(d for d in datums if d is not None)
             self._taalniveau_behaald(niveau=niveau.value, datum=datum)
@@ -1382,9 +1380,7 @@ class Inburgeringstraject(GemeenteAggregate):
         vandaag = today()
         rules.alle(
             lambda: rules.check_ontheffing(omvang, onderdeel, maximum_participatie_uren),
-            lambda: rules.check_maximum_participatieuren(
-                omvang, grond, maximum_participatie_uren
-            ),
+            lambda: rules.check_maximum_participatieuren(omvang, grond, maximum_participatie_uren),
             lambda: rules.check_niet_in_toekomst(datum_oordeel, vandaag, "datumOordeel"),
         )
         self._ontheffing_verleend(
@@ -1679,9 +1675,7 @@ class Inburgeringstraject(GemeenteAggregate):
             state["afgeschaalde_onderdelen"] = []
             state["ontheffingen"] = []
 
-    def draag_over(
-        self, *, naar_gemeente: str, nieuw_inburgeraar_id: UUID, datum: dt.date
-    ) -> None:
+    def draag_over(self, *, naar_gemeente: str, nieuw_inburgeraar_id: UUID, datum: dt.date) -> None:
         """The person moved: hand the traject over and close it here (reden verhuisd)."""
         rules.check_niet_beeindigd(None if self.beeindigd is None else self.beeindigd[0])
         self._overgedragen(

@@ -17,9 +17,7 @@ D = dt.date
 def caseload(leven: Platform, inburgeraar_id: str) -> dict[str, Any]:
     leven.verwerk()
     regels = ok(
-        leven.client.get(
-            f"{PROJECTIES}/gemeenten/{GEMEENTE}/caseload", headers=leven.kr(GEMEENTE)
-        )
+        leven.client.get(f"{PROJECTIES}/gemeenten/{GEMEENTE}/caseload", headers=leven.kr(GEMEENTE))
     )["caseload"]
     [regel] = [r for r in regels if r["inburgeraarId"] == inburgeraar_id]
     return dict(regel)

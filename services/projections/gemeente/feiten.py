@@ -143,8 +143,7 @@ DOELGROEP_GEWIJZIGD_PIP = versies(pip_contract, "DOELGROEP_GEWIJZIGD")
 # intake's aggregate id is the inburgeraar id: its events name the person by their subject.
 INTAKE_TYPEN = frozenset(
     HANDHAVING
-    |
-    INBURGERAAR_GEREGISTREERD
+    | INBURGERAAR_GEREGISTREERD
     | INTAKE_AFGEROND
     | PERSOONSGEGEVENS_VERGETEN
     | INTAKEGESPREK_GEVOERD
