@@ -34,3 +34,4 @@ TIJDELIJKE_VRIJSTELLING_BEEINDIGD_ONTVANGEN = (
     "nl.inburgering.duo.tijdelijke-vrijstelling-beeindigd-ontvangen.v1"
 )
 TIJDELIJKE_VRIJSTELLING_ONTVANGEN = "nl.inburgering.duo.tijdelijke-vrijstelling-ontvangen.v1"
+VORIGE_GEMEENTE_ONTVANGEN = "nl.inburgering.duo.vorige-gemeente-ontvangen.v1"

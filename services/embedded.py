@@ -63,6 +63,10 @@ def create_duo_chain(settings: PlatformSettings) -> tuple[FastAPI, ASGIApp]:
         ),
     )
     duo_settings = DuoSettings(**settings.model_dump())
+    # DUO's register of who sent a PIP (PIP API, gemeentecode: the 4 digits of the CBS code).
+    simulator.oin_register = {
+        oin: code.removeprefix("GM") for oin, code in duo_settings.duo_gemeente_oins.items()
+    }
     application, http = duo_bootstrap.build_simulated_application(duo_settings, simulator)
     return create_duo(duo_settings, application), http.app
 

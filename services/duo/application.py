@@ -7,6 +7,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from eventsourcing.application import AggregateNotFoundError
 
@@ -26,14 +27,17 @@ from services.duo.domainmodel import (
     MeldingStatus,
     PlichtBeeindigd,
     TijdelijkeVrijstelling,
+    VorigeGemeente,
     koppeling_id,
 )
 from services.duo.domainmodel import PIPMelding as PIPMeldingAggregate
 from services.duo.rules import (
     DuoContext,
     DuoRegelsOvertreden,
+    VorigeGemeenteNietBruikbaar,
     check_bron_is_duo,
     check_doel,
+    check_vorige_gemeente_van_duo,
     laatste_dag,
 )
 from shared.application import GemeenteApplication
@@ -178,12 +182,17 @@ class DuoApplication(GemeenteApplication):
         if persoon is None:
             raise OphalenOnmogelijk("BRP: naam en geboortedatum niet beschikbaar")
         termijn: list[Any] = []
-        if notificatie.gebeurtenis_id == "SS121" and self._koppeling(
-            notificatie.gemeente, f"bsn:{bsn}"
-        ):
+        hier = (
+            self._koppeling(notificatie.gemeente, f"bsn:{bsn}")
+            if notificatie.gebeurtenis_id == "SS121"
+            else None
+        )
+        if hier is not None:
             # Already registered here: no new registration will bring the termijn (koppel).
             termijn = self._inburgeringstermijn(notificatie)
         notificatie.markeer_verwerkt("inburgeringsplicht opgehaald bij DUO")
+        if hier is not None:
+            termijn += self._vorige_gemeente_of_reden(notificatie, hier)
         return [
             *termijn,
             Inburgeringsplicht(
@@ -404,23 +413,58 @@ class DuoApplication(GemeenteApplication):
             Koppeling(sleutel=f"inburgeraar:{inburgeraar_id}", **velden),
             Koppeling(sleutel=f"bsn:{bsn}", **velden),
         )
-        self._termijn_na_verhuizing(gemeente, bsn)
+        self._na_verhuizing(gemeente, bsn)
 
-    def _termijn_na_verhuizing(self, gemeente: str, bsn: str) -> None:
+    def _na_verhuizing(self, gemeente: str, bsn: str) -> None:
         """SS121 (gevestigd met PIP vorige gemeente): once the person is registered here,
         DUO's termijn (Inburgeringstermijn API) follows, as after SS102, so pip has the
-        termijn that runs on (art. 11 lid 3 Wi2021). A failure is kept on the notificatie."""
+        termijn that runs on (art. 11 lid 3 Wi2021), and the gemeente of DUO's current PIP
+        (PIP API) becomes the previous gemeente. A failure is kept on the notificatie."""
         for notificatie in self._alle(DUONotificatie, [gemeente]):
             if notificatie.gebeurtenis_id != "SS121" or notificatie.bsn != bsn:
                 continue
-            if self._bestaat(Inburgeringstermijn.create_id(notificatie.id)):
-                continue
-            try:
-                nieuw = self._inburgeringstermijn(notificatie)
-            except (DuoOnbereikbaar, DuoFout, OphalenOnmogelijk) as e:
-                notificatie.ophalen_mislukt(f"inburgeringstermijn: {type(e).__name__}: {e}")
-                nieuw = []
+            nieuw: list[Any] = []
+            if not self._bestaat(Inburgeringstermijn.create_id(notificatie.id)):
+                try:
+                    nieuw = self._inburgeringstermijn(notificatie)
+                except (DuoOnbereikbaar, DuoFout, OphalenOnmogelijk) as e:
+                    notificatie.ophalen_mislukt(f"inburgeringstermijn: {type(e).__name__}: {e}")
+            koppeling = self._koppeling(gemeente, f"bsn:{bsn}")
+            if koppeling is not None:
+                nieuw += self._vorige_gemeente_of_reden(notificatie, koppeling)
             self.save(notificatie, *nieuw)
+
+    def _vorige_gemeente_of_reden(
+        self, notificatie: DUONotificatie, koppeling: Koppeling
+    ) -> list[Any]:
+        """VorigeGemeenteOntvangen once per SS121; when DUO's PIP names no usable gemeente,
+        nothing is recorded and the notificatie says why (ophalen_mislukt)."""
+        if self._bestaat(VorigeGemeente.create_id(notificatie.id)):
+            return []
+        try:
+            return [self._vorige_gemeente(notificatie, koppeling)]
+        except (DuoOnbereikbaar, DuoFout, OphalenOnmogelijk, VorigeGemeenteNietBruikbaar) as e:
+            eerder = (
+                f"{notificatie.toelichting}; "
+                if notificatie.status == Afhandelstatus.OPHALEN_MISLUKT
+                else ""
+            )
+            notificatie.ophalen_mislukt(f"{eerder}vorige gemeente: {type(e).__name__}: {e}")
+            return []
+
+    def _vorige_gemeente(self, notificatie: DUONotificatie, koppeling: Koppeling) -> VorigeGemeente:
+        """DUO PIP API: the gemeente that registered the current PIP (SS121)."""
+        pip = self._client().actuele_pip(notificatie.gemeente, koppeling.bsn)
+        if pip is None:
+            raise OphalenOnmogelijk("DUO kent geen PIP van een vorige gemeente")
+        return VorigeGemeente(
+            gemeente=notificatie.gemeente,
+            notificatie_id=notificatie.id,
+            gebeurtenis_id=notificatie.gebeurtenis_id,
+            inburgeraar_id=koppeling.inburgeraar_id,
+            vorige_gemeente=check_vorige_gemeente_van_duo(pip.gemeentecode, notificatie.gemeente),
+            datum=_lokale_datum(notificatie.registratie_datum_tijd),
+        )
 
     # --- Outbound: report a vastgestelde PIP (the DUO worker, never a request) ----------
 
@@ -518,6 +562,7 @@ class DuoApplication(GemeenteApplication):
         if koppeling is None:
             melding.mislukt("BsnOnbekend", "Inburgeraar van dit traject nog niet bekend", poging)
             return
+        termijn = self._laatste_termijn(melding.gemeente, melding.inburgeraar_id)
         try:
             bericht = self._client().meld_afronding(
                 melding.gemeente,
@@ -525,11 +570,26 @@ class DuoApplication(GemeenteApplication):
                 melding.onderdeel,
                 melding.datum,
                 melding.verwijtbaar,
+                einddatum_duo=None if termijn is None else termijn.einddatum_duo,
             )
-        except (DuoOnbereikbaar, DuoFout, DuoRegelsOvertreden, OphalenOnmogelijk) as e:
+        except DuoRegelsOvertreden as e:
+            regels = ", ".join(e.ontbrekend)
+            melding.mislukt(type(e).__name__, f"{e} [{regels}]", poging)
+        except (DuoOnbereikbaar, DuoFout, OphalenOnmogelijk) as e:
             melding.mislukt(type(e).__name__, str(e), poging)
         else:
             melding.gemeld(bericht)
+
+    def _laatste_termijn(self, gemeente: str, inburgeraar_id: UUID) -> Inburgeringstermijn | None:
+        """DUO's termijn as last received (InburgeringstermijnOntvangen, in log order); None
+        when DUO never told it: then pip's guards on its own termijn have already applied
+        and DUO checks the rest itself."""
+        termijnen = [
+            t
+            for t in self._alle(Inburgeringstermijn, [gemeente])
+            if t.inburgeraar_id == inburgeraar_id
+        ]
+        return termijnen[-1] if termijnen else None
 
     def vraag_melding_opnieuw(
         self, melding_id: UUID, *, gemeenten: Collection[str], door: str
@@ -663,6 +723,8 @@ class DuoApplication(GemeenteApplication):
         return aggregate
 
 
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+
 # DUO Gebeurtenissen: the Doelgroepindeling each doelgroep change leads to.
 DOELGROEP_NA = {"SS124": "Gezinsmigrant en overige migrant", "SS125": "Asielstatushouder"}
 
@@ -673,6 +735,11 @@ class OphalenOnmogelijk(DomainError):
     title = "Ophalen niet mogelijk"
 
 
+def _lokale_datum(moment: str) -> dt.date:
+    """DUO's registratieDatumTijd (stored in UTC) as the Dutch calendar day."""
+    return dt.datetime.fromisoformat(moment).astimezone(AMSTERDAM).date()
+
+
 def _duo_datum(waarde: Any) -> dt.date:
     try:
         return dt.date.fromisoformat(str(waarde))
@@ -680,10 +747,11 @@ def _duo_datum(waarde: Any) -> dt.date:
         raise OphalenOnmogelijk(f"DUO gaf geen geldige datum: {waarde!r}") from e
 
 
-A = TypeVar("A", DUONotificatie, PIPMeldingAggregate, AfrondingMelding)
+A = TypeVar("A", DUONotificatie, PIPMeldingAggregate, AfrondingMelding, Inburgeringstermijn)
 
 _CREATED: dict[type, str] = {
     DUONotificatie: "DUONotificatieOntvangen",
+    Inburgeringstermijn: "InburgeringstermijnOntvangen",
     PIPMeldingAggregate: "PIPMeldingAangemaakt",
     AfrondingMelding: "AfrondingMeldingAangemaakt",
 }

@@ -203,6 +203,19 @@ class TijdelijkeVrijstelling:
 
 
 @dataclass(frozen=True)
+class ActuelePIP:
+    """DUO PIP API, GET .../PIP: the PIP DUO holds now and the gemeente that registered it
+    ("dit kan ook een PIP van een voorgaande gemeente betreffen")."""
+
+    gemeentecode: str  # DUO's: the 4 digits of the CBS code (0222 for GM0222)
+    pip: dict[str, Any]
+
+    @property
+    def cbs_code(self) -> str:
+        return f"GM{self.gemeentecode}"
+
+
+@dataclass(frozen=True)
 class Verlenging:
     """One change of the termijn in DUO's Inburgeringstermijn API (historie)."""
 
@@ -275,6 +288,16 @@ class DuoClient:
         if response.status_code != 200:
             raise DuoFout(response.status_code, _foutteksten(response))
         return bericht
+
+    def actuele_pip(self, gemeente: str, bsn: str) -> ActuelePIP | None:
+        """DUO PIP API: GET .../PIP; None when DUO holds no PIP for the person (404)."""
+        response = self._verzoek("GET", f"/personen/{bsn}/PIP", gemeente=gemeente)
+        if response.status_code == 404:
+            return None
+        if response.status_code != 200:
+            raise DuoFout(response.status_code, _foutteksten(response))
+        body = response.json()
+        return ActuelePIP(gemeentecode=str(body["gemeentecode"]), pip=dict(body["pip"]))
 
     def examenresultaten(self, gemeente: str, bsn: str) -> list[Examenresultaat]:
         """DUO's exam results for a person; none known (404) is an empty list."""

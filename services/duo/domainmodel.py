@@ -94,7 +94,8 @@ AFHANDELINGEN: dict[str, Afhandeling] = {
             "SS121",
             "Inburgeringsplichtige in gemeente gevestigd met PIP vorige gemeente",
             Afhandelstatus.INBURGERINGSPLICHT_OP_TE_HALEN,
-            "intake: registreer_inburgeraar; pip: PIP vorige gemeente overnemen",
+            "intake: registreer_inburgeraar en leg_vorige_gemeente_vast (gemeente van DUO's PIP); "
+            "pip: PIP vorige gemeente overnemen",
             ("Inburgeringsplicht", "Inburgeringstermijn", "PIP", "BRP"),
             (*REGISTRATIE_ONTBREEKT, "vestigingsdatum", "pip"),
         ),
@@ -484,6 +485,44 @@ class Inburgeringstermijn(GemeenteAggregate):
         self.verlengingsgrondcode = verlengingsgrondcode
         self.verlengingsgrondomschrijving = verlengingsgrondomschrijving
         self.verlengingen = verlengingen
+
+
+class VorigeGemeente(GemeenteAggregate):
+    """What DUO's PIP API said after SS121 (gevestigd met PIP vorige gemeente): the gemeente
+    that registered the current PIP (`gemeentecode`, as CBS code GMxxxx), so this gemeente
+    records where the person came from. `datum`: the day DUO registered the gebeurtenis
+    (DUO gives no vestigingsdatum). One per notificatie."""
+
+    class VorigeGemeenteOntvangen(GemeenteAggregate.Created):
+        cloudevent_type: ClassVar[str] = contract.VORIGE_GEMEENTE_ONTVANGEN
+        gemeente: str
+        notificatie_id: UUID
+        gebeurtenis_id: str
+        inburgeraar_id: UUID
+        vorige_gemeente: str
+        datum: dt.date
+
+    @staticmethod
+    def create_id(notificatie_id: UUID, **_: Any) -> UUID:
+        return uuid.uuid5(notificatie_id, "vorige-gemeente")
+
+    @event(VorigeGemeenteOntvangen)
+    def __init__(
+        self,
+        *,
+        gemeente: str,
+        notificatie_id: UUID,
+        gebeurtenis_id: str,
+        inburgeraar_id: UUID,
+        vorige_gemeente: str,
+        datum: dt.date,
+    ) -> None:
+        self.gemeente = gemeente
+        self.notificatie_id = notificatie_id
+        self.gebeurtenis_id = gebeurtenis_id
+        self.inburgeraar_id = inburgeraar_id
+        self.vorige_gemeente = vorige_gemeente
+        self.datum = datum
 
 
 class PlichtBeeindigd(GemeenteAggregate):

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from shared.domain import RuleViolation, add_months, today
+from shared.gemeenten import is_gemeentecode
 
 README = "DUO README: Het aanleveren van een PIP"
 DAGTEKENING = f"{README}, Datum dagtekening"
@@ -28,6 +29,10 @@ OIN = "DUO README: Organisatieidentificatienummers (OIN)"
 TERMIJN_API = "DUO Inburgeringstermijn API (einddatum: 'het einde van de periode (exclusief)')"
 VERWIJTBAAR = f"{MAP_PVT}: Verwijtbaar (Ja/Nee); {TERMIJN_API}"
 VERWIJTBAAR_NEE_MAANDEN = 2
+VORIGE_GEMEENTE = (
+    "DUO Gebeurtenissen SS121 (gevestigd met PIP vorige gemeente); DUO PIP API, GET "
+    "/personen/{bsn}/PIP: gemeentecode ('ook een PIP van een voorgaande gemeente')"
+)
 
 B1_ROUTE, ONDERWIJSROUTE, Z_ROUTE = "B", "O", "Z"
 NIVEAUS_PIP = ("A2", "B1")  # DUO's NiveauPip
@@ -129,6 +134,23 @@ class VerwijtbaarJaZonderOverschrijding(DuoRegel):
 
 class VerwijtbaarNeeBuitenTweeMaanden(DuoRegel):
     bron = f"{VERWIJTBAAR}: 'Nee' alleen als de einddatum binnen twee maanden valt"
+
+
+class VorigeGemeenteNietBruikbaar(RuleViolation):
+    """DUO's PIP API names no other gemeente of this country for a person who moved here
+    (SS121): nothing is recorded, the notificatie says why."""
+
+    status = 422
+    title = "Vorige gemeente niet bruikbaar"
+    bron = VORIGE_GEMEENTE
+
+
+class VorigeGemeenteOnbekend(VorigeGemeenteNietBruikbaar):
+    title = "Vorige gemeente onbekend"
+
+
+class VorigeGemeenteIsDezeGemeente(VorigeGemeenteNietBruikbaar):
+    title = "Vorige gemeente is deze gemeente"
 
 
 class PIPAlGemeld(RuleViolation):
@@ -339,7 +361,29 @@ def check_afronding(
             lambda: check_verwijtbaar_ja(onderdeel, datum, einde, verwijtbaar),
             lambda: check_verwijtbaar_nee(onderdeel, einde, verwijtbaar, today()),
         ]
-    alle(lambda: check_afronding_niet_in_toekomst(onderdeel, datum), *termijnregels)
+    alle(
+        lambda: check_afronding_niet_in_toekomst(onderdeel, datum),
+        *termijnregels,
+        wat=onderdeel.upper(),
+    )
+
+
+# --- Guards: where a person who moved came from (SS121) ---------------------------------
+
+
+def check_vorige_gemeente_van_duo(gemeentecode: str, gemeente: str) -> str:
+    """DUO's 4-digit gemeentecode of the current PIP -> the previous gemeente's CBS code;
+    refused when it is no known gemeente or this gemeente itself."""
+    cbs = f"GM{gemeentecode}"
+    if not is_gemeentecode(cbs):
+        raise VorigeGemeenteOnbekend(
+            f"DUO's gemeentecode {gemeentecode!r} van de PIP is geen bekende gemeente"
+        )
+    if cbs == gemeente:
+        raise VorigeGemeenteIsDezeGemeente(
+            f"DUO's PIP is door deze gemeente ({gemeente}) geregistreerd: geen vorige gemeente"
+        )
+    return cbs
 
 
 # --- Guards: a melding ------------------------------------------------------------------

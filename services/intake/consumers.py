@@ -29,6 +29,7 @@ from services.intake.rules import (
     TijdelijkeVrijstellingLooptAl,
     TijdelijkeVrijstellingReden,
     ToetsResultaat,
+    VerhuizingAlVastgelegd,
 )
 from shared.berichten import OnleesbaarBericht, vereist
 from shared.domain import RuleViolation
@@ -113,6 +114,7 @@ class IntakeDuoPolicy:
                 duo_contract.INBURGERINGSPLICHT_ONTVANGEN,
                 duo_contract.INBURGERINGSPLICHT_ONTVANGEN_V1,
                 duo_contract.LEERBAARHEIDSTOETSRESULTAAT_ONTVANGEN,
+                duo_contract.VORIGE_GEMEENTE_ONTVANGEN,
             )
             or ce_type in LEVENSGEBEURTENISSEN_VAN_DUO
         )
@@ -120,6 +122,8 @@ class IntakeDuoPolicy:
     def handle(self, cloudevent: dict[str, Any]) -> None:
         if cloudevent["type"] == duo_contract.LEERBAARHEIDSTOETSRESULTAAT_ONTVANGEN:
             self._leerbaarheidstoets(cloudevent)
+        elif cloudevent["type"] == duo_contract.VORIGE_GEMEENTE_ONTVANGEN:
+            self._vorige_gemeente(cloudevent)
         elif cloudevent["type"] in LEVENSGEBEURTENISSEN_VAN_DUO:
             self._levensgebeurtenis(cloudevent)
         else:
@@ -165,6 +169,25 @@ class IntakeDuoPolicy:
         try:
             uitvoeren(gemeenten=[gemeente])
         except AL_VERWERKT as e:
+            log.info("%s %s: already so (%s); nothing changes", soort, cloudevent["id"], e.code)
+
+    def _vorige_gemeente(self, cloudevent: dict[str, Any]) -> None:
+        """SS121: the gemeente of DUO's current PIP is where the person came from; recorded
+        as by hand (PUT .../vorige-gemeente), so the previous gemeente closes its file. Told
+        again, or already recorded by a person: nothing changes."""
+        vereist(cloudevent, "inburgeraarId", "vorigeGemeente", "datum")
+        data = cloudevent["data"]
+        try:
+            inburgeraar_id = UUID(data["inburgeraarId"])
+            datum = dt.date.fromisoformat(data["datum"])
+        except (KeyError, ValueError) as e:
+            raise OnleesbaarBericht(f"{cloudevent['type']} {cloudevent['id']}: {e!r}") from e
+        try:
+            self.application.leg_vorige_gemeente_vast(
+                inburgeraar_id, data["vorigeGemeente"], datum, gemeenten=[cloudevent["gemeente"]]
+            )
+        except (VerhuizingAlVastgelegd, PlichtBeeindigd) as e:
+            soort = cloudevent["type"]
             log.info("%s %s: already so (%s); nothing changes", soort, cloudevent["id"], e.code)
 
     def _leerbaarheidstoets(self, cloudevent: dict[str, Any]) -> None:
@@ -271,5 +294,8 @@ class IntakeVerhuizingPolicy:
             datum=datum,
         )
         if gesloten is None:
-            log.info("Verhuizing %s: %s knows no open file of the person", cloudevent["id"],
-                     data["vorigeGemeente"])
+            log.info(
+                "Verhuizing %s: %s knows no open file of the person",
+                cloudevent["id"],
+                data["vorigeGemeente"],
+            )

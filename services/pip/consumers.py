@@ -28,11 +28,13 @@ from services.pip.rules import (
     VrijstellingReden,
 )
 from shared.berichten import OnleesbaarBericht, vereist
+from shared.domain import NotFound
 
 log = logging.getLogger(__name__)
 
 INTAKE_AFGEROND = frozenset({intake_contract.INTAKE_AFGEROND, intake_contract.INTAKE_AFGEROND_V1})
 DUO_TERMIJN = frozenset({duo_contract.INBURGERINGSTERMIJN_ONTVANGEN})
+VERHUISD_MET_PIP = "SS121"  # DUO Gebeurtenissen: gevestigd met PIP vorige gemeente
 
 
 class PipPolicy:
@@ -177,15 +179,29 @@ class DuoExamenPolicy:
             einddatum = dt.date.fromisoformat(data["einddatum"])
         except (KeyError, TypeError, ValueError) as e:
             raise OnleesbaarBericht(f"{cloudevent['type']} {cloudevent['id']}: {e!r}") from e
-        self.application.neem_termijn_van_duo_over(
-            pip_id,
-            gemeenten=[gemeente],
-            startdatum=startdatum,
-            einddatum=einddatum,
-            gebeurtenis=data["gebeurtenisId"],
-            verlengingsgrondcode=data.get("verlengingsgrondcode"),
-            verlengingsgrondomschrijving=data.get("verlengingsgrondomschrijving"),
-        )
+        try:
+            self.application.neem_termijn_van_duo_over(
+                pip_id,
+                gemeenten=[gemeente],
+                startdatum=startdatum,
+                einddatum=einddatum,
+                gebeurtenis=data["gebeurtenisId"],
+                verlengingsgrondcode=data.get("verlengingsgrondcode"),
+                verlengingsgrondomschrijving=data.get("verlengingsgrondomschrijving"),
+            )
+        except NotFound:
+            if data["gebeurtenisId"] != VERHUISD_MET_PIP:
+                raise
+            # SS121 before the traject arrived: TrajectOvergenomen brings the termijn as the
+            # previous gemeente held it, and it runs on (art. 11 lid 3 Wi2021); DUO's own
+            # later changes come by SS103/SS104 to this gemeente.
+            log.info(
+                "%s %s: no traject of %s in %s yet; the overname carries the termijn",
+                cloudevent["type"],
+                cloudevent["id"],
+                data["inburgeraarId"],
+                gemeente,
+            )
 
 
 # --- The whole life of the obligation ------------------------------------------------------

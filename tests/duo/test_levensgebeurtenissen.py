@@ -241,6 +241,8 @@ def test_ss121_haalt_ook_duos_termijn_op(keten: Keten) -> None:
     here, DUO's termijn is fetched as after SS102 and published for pip."""
     persoon(keten).termijn_start = D(2025, 6, 2)
     persoon(keten).termijn_einde = D(2028, 6, 2)
+    # DUO's PIP API names the previous gemeente (without it the notificatie says so).
+    keten.simulator.registreer_pip(BSN, "0200", {"dagtekeningPip": "2025-06-01", "leerroute": "B"})
     meld(keten, "SS121")
     inburgeraar_id = ingeschreven(keten)
     [termijn] = [

@@ -8,6 +8,8 @@ DUO's verwijtbaar rules for MAP/PVT, with its exclusive einddatum, agree with pi
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
+from uuid import UUID
 
 import pytest
 
@@ -16,9 +18,11 @@ from contracts import intake as intake_contract
 from contracts import pip as pip_contract
 from services.duo import rules as duo_rules
 from services.duo.client import DuoClient
+from services.duo.domainmodel import AfrondingMelding
 from services.duo.simulator import DuoSimulator, Persoon
 from services.pip import rules as pip_rules
 from services.pip.domainmodel import traject_id
+from shared.clock import FrozenClock
 from tests.chain.keten import VANDAAG, G
 from tests.duo.conftest import GEMEENTE
 from tests.duo.test_keten import (
@@ -251,3 +255,82 @@ def test_de_client_weigert_een_afronding_die_duos_verwijtbaar_regels_breekt(
         )
     assert exc.value.ontbrekend == ["map.verwijtbaar.voor-einddatum", "map.verwijtbaar.nee"]
     assert duo.afrondingen == {}
+
+
+# --- The MAP/PVT melding with DUO's termijn: refused before it leaves --------------------
+
+
+def meld_map(keten: Keten, inburgeraar_id: UUID, datum: dt.date, bron: str) -> dict[str, Any]:
+    """pip's MAPAfgerond (verwijtbaar Ja) as the DUO service's policy passes it on."""
+    keten.duo.meld_afronding(
+        gemeente=keten.gemeente,
+        pip_id=traject_id(keten.gemeente, inburgeraar_id),
+        onderdeel="map",
+        datum=datum,
+        verwijtbaar="ja",
+        bron_event_id=bron,
+    )
+    melding_id = AfrondingMelding.create_id(bron)
+    [melding] = [m for m in keten.duo.afronding_meldingen(gemeenten=G) if m["id"] == melding_id]
+    return dict(melding)
+
+
+def met_termijn_van_duo(keten: Keten, einde_duo: dt.date, code: str = "SS102") -> None:
+    persoon(keten).termijn_start = dt.date(2023, 5, 1)
+    persoon(keten).termijn_einde = einde_duo
+    assert keten.bron.stuur(notificatie(code)).status_code == 201
+    keten.draai()
+
+
+def test_een_map_met_verwijtbaar_op_de_laatste_dag_van_duos_termijn_gaat_niet_weg(
+    keten: Keten, clock: FrozenClock
+) -> None:
+    """DUO README, MAP/PVT (Verwijtbaar: not before the einddatum) with DUO's
+    Inburgeringstermijn API (einddatum exclusive): DUO's latest termijn travels with the
+    melding; on the termijn's last day a verwijtbaar flag is refused before it leaves
+    (AfrondingMeldingMislukt naming the rule), the day after it is sent."""
+    inburgeraar_id = tot_vastgestelde_pip(keten)
+    met_termijn_van_duo(keten, dt.date(2026, 5, 1))  # last day: 30 April
+    clock.set(dt.datetime(2026, 6, 1, 9, tzinfo=dt.UTC))
+
+    geweigerd = meld_map(keten, inburgeraar_id, dt.date(2026, 4, 30), "map-laatste-dag")
+    assert geweigerd["status"] == "mislukt"
+    assert "DuoRegelsOvertreden" in str(geweigerd["reden"])
+    assert "map.verwijtbaar.voor-einddatum" in str(geweigerd["reden"])
+    assert keten.simulator.afrondingen == {}
+    assert duo_contract.AFRONDING_MELDING_MISLUKT in keten.typen(keten.duo)
+
+    verstuurd = meld_map(keten, inburgeraar_id, dt.date(2026, 5, 1), "map-dag-erna")
+    assert verstuurd["status"] == "gemeld"
+    assert keten.simulator.afrondingen["map"][BSN] == {
+        "datumEindgesprekMap": "2026-05-01",
+        "verwijtbaar": "Ja",
+    }
+
+
+def test_de_laatst_ontvangen_termijn_van_duo_telt_voor_de_melding(
+    keten: Keten, clock: FrozenClock
+) -> None:
+    """art. 12 Wi2021 / DUO Gebeurtenissen SS103: after DUO extends the termijn, the day
+    that was past the old einddatum lies inside the new one: verwijtbaar is refused."""
+    inburgeraar_id = tot_vastgestelde_pip(keten)
+    met_termijn_van_duo(keten, dt.date(2026, 5, 1))
+    keten.simulator.verleng_termijn(BSN, dt.date(2026, 5, 20), "ZIE", "Ziekte", dt.date(2026, 1, 5))
+    met_termijn_van_duo(keten, dt.date(2026, 5, 20), "SS103")
+    clock.set(dt.datetime(2026, 6, 1, 9, tzinfo=dt.UTC))
+
+    melding = meld_map(keten, inburgeraar_id, dt.date(2026, 5, 1), "map-na-verlenging")
+    assert melding["status"] == "mislukt"
+    assert "map.verwijtbaar.voor-einddatum" in str(melding["reden"])
+
+
+def test_zonder_termijn_van_duo_gaat_de_melding_zoals_pip_hem_gaf(
+    keten: Keten, clock: FrozenClock
+) -> None:
+    """Without a termijn from DUO the DUO service cannot apply DUO's verwijtbaar rules: pip's
+    guards on its own termijn (Verwijtbaar rules in services/pip/rules.py) already applied
+    when the MAP was recorded, and DUO checks the rest itself."""
+    inburgeraar_id = tot_vastgestelde_pip(keten)
+    clock.set(dt.datetime(2026, 6, 1, 9, tzinfo=dt.UTC))
+    melding = meld_map(keten, inburgeraar_id, dt.date(2026, 4, 30), "map-zonder-termijn")
+    assert melding["status"] == "gemeld"

@@ -178,13 +178,16 @@ class Platform:
         [mount] = [r for r in self.app.routes if getattr(r, "path", "") == "/duo-simulator"]
         return mount.app.state.simulator  # type: ignore[attr-defined]
 
-    def duo_notificatie(self, gebeurtenis_id: str, bsn: str, registratie: str) -> None:
+    def duo_notificatie(
+        self, gebeurtenis_id: str, bsn: str, registratie: str, doel: str = DEVELOPMENT_GEMEENTE_OIN
+    ) -> None:
         """DUO's notificatie (signaleringspatroon) to the embedded DUO service, as DUO sends
-        it: `registratie` is DUO's registratieDatumTijd; the worker then fetches the facts."""
+        it: `registratie` is DUO's registratieDatumTijd, `doel` the gemeente's OIN; the
+        worker then fetches the facts."""
         body = {"registratieDatumTijd": registratie, "gebeurtenisId": gebeurtenis_id, "bsn": bsn}
         headers = {
             "bron": DEVELOPMENT_DUO_OIN,
-            "doel": DEVELOPMENT_GEMEENTE_OIN,
+            "doel": doel,
             "berichtId": str(uuid.uuid4()),
         }
         ok(self.client.post(f"{DUO}/v1/notificaties", json=body, headers=headers), 201)
