@@ -553,3 +553,14 @@ def test_registering_one_person_twice_at_the_same_moment_stores_one(
     assert [g["id"] for g in tweede.zoek_op_bsn(BSN, gemeenten=["GM0222"])] == [inburgeraars[0].id]
     eerste.close()
     tweede.close()
+
+
+def test_a_person_is_forgotten_once() -> None:
+    """art. 17 AVG: once forgotten, there is nothing left to forget."""
+    from uuid import uuid4
+
+    from services.intake import rules
+
+    with pytest.raises(rules.AlVergeten):
+        rules.check_niet_vergeten(uuid4(), dt.date(2026, 1, 5))
+    rules.check_niet_vergeten(uuid4(), None)

@@ -465,3 +465,31 @@ def test_an_ontzorging_gestart_stored_as_v1_is_read_with_the_end_of_the_six_mont
 
     gelezen = app.repository.get(o.id)
     assert gelezen.einde_ontzorgingsperiode == dt.date(2026, 2, 28)
+
+
+def test_a_month_is_written_as_jjjj_mm() -> None:
+    """Platform rule (bron of OngeldigeMaand): a month of fixed costs is JJJJ-MM."""
+    from services.ontzorging import rules
+
+    with pytest.raises(rules.OngeldigeMaand):
+        rules.check_maand("2026-13")
+    rules.check_maand("2026-12")
+
+
+def test_a_fixed_cost_names_its_creditor() -> None:
+    """art. 56a lid 1 Participatiewet: the gemeente pays the creditor directly, so the
+    creditor is named."""
+    from services.ontzorging import rules
+
+    with pytest.raises(rules.CrediteurOntbreekt):
+        rules.check_crediteur("   ")
+    assert rules.check_crediteur(" Woonstichting ") == "Woonstichting"
+
+
+def test_budgetbeheer_starts_once() -> None:
+    """domain.md stap 8 (secondary): after ontzorgen comes budgetbeheer, once."""
+    from services.ontzorging import rules
+
+    with pytest.raises(rules.BudgetbeheerAlGestart):
+        rules.check_budgetbeheer_nog_niet_gestart(dt.date(2026, 7, 1))
+    rules.check_budgetbeheer_nog_niet_gestart(None)
