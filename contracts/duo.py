@@ -14,13 +14,17 @@ DOELGROEPWIJZIGING_ONTVANGEN = "nl.inburgering.duo.doelgroepwijziging-ontvangen.
 DUO_NOTIFICATIE_ONTVANGEN = "nl.inburgering.duo.duo-notificatie-ontvangen.v2"
 DUO_NOTIFICATIE_ONTVANGEN_V1 = "nl.inburgering.duo.duo-notificatie-ontvangen.v1"
 DUO_NOTIFICATIE_VERWERKT = "nl.inburgering.duo.duo-notificatie-verwerkt.v1"
+DUO_SIGNAAL_ONTVANGEN = "nl.inburgering.duo.duo-signaal-ontvangen.v1"
 EXAMENRESULTAAT_ONTVANGEN = "nl.inburgering.duo.examenresultaat-ontvangen.v1"
 # v2 carries DUO's kennisgeving (datumKennisgeving), from which the ten weeks run.
 INBURGERINGSPLICHT_BEEINDIGD_ONTVANGEN = (
     "nl.inburgering.duo.inburgeringsplicht-beeindigd-ontvangen.v1"
 )
-INBURGERINGSPLICHT_ONTVANGEN = "nl.inburgering.duo.inburgeringsplicht-ontvangen.v2"
+# v3 carries the BRP's datumInschrijvingInGemeente, the other start of the ten weeks.
+INBURGERINGSPLICHT_ONTVANGEN = "nl.inburgering.duo.inburgeringsplicht-ontvangen.v3"
+INBURGERINGSPLICHT_ONTVANGEN_V2 = "nl.inburgering.duo.inburgeringsplicht-ontvangen.v2"
 INBURGERINGSPLICHT_ONTVANGEN_V1 = "nl.inburgering.duo.inburgeringsplicht-ontvangen.v1"
+INBURGERINGSPLICHT_VOLDAAN_ONTVANGEN = "nl.inburgering.duo.inburgeringsplicht-voldaan-ontvangen.v1"
 INBURGERINGSTERMIJN_ONTVANGEN = "nl.inburgering.duo.inburgeringstermijn-ontvangen.v1"
 LEERBAARHEIDSTOETSRESULTAAT_ONTVANGEN = (
     "nl.inburgering.duo.leerbaarheidstoetsresultaat-ontvangen.v1"

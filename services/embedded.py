@@ -19,6 +19,7 @@ from fastapi import FastAPI
 from starlette.types import ASGIApp
 
 from services.duo import bootstrap as duo_bootstrap
+from services.duo.brp_simulator import BrpInschrijving, BrpSimulator
 from services.duo.config import DEVELOPMENT_DUO_OIN, DEVELOPMENT_GEMEENTE_OIN, DuoSettings
 from services.duo.main import create_app as create_duo
 from services.duo.simulator import DuoSimulator, Persoon
@@ -49,10 +50,34 @@ SERVICES: dict[str, Callable[[PlatformSettings], FastAPI]] = {
 }
 
 
-def create_duo_chain(settings: PlatformSettings) -> tuple[FastAPI, ASGIApp]:
-    """The DUO service wired to the DUO simulator in-process (no network: an httpx client
-    on the simulator's ASGI app), the simulator knowing one demo person."""
+def brp_van_duo_simulator(simulator: DuoSimulator) -> Callable[[str], BrpInschrijving | None]:
+    """For the BRP simulator: a person the DUO simulator was told naam and geboortedatum
+    of (tests seed them there), without a registration date."""
+
+    def zoek(bsn: str) -> BrpInschrijving | None:
+        persoon = simulator.personen.get(bsn)
+        if persoon is None or persoon.naam is None or persoon.geboortedatum is None:
+            return None
+        return BrpInschrijving(geslachtsnaam=persoon.naam, geboortedatum=persoon.geboortedatum)
+
+    return zoek
+
+
+def create_duo_chain(settings: PlatformSettings) -> tuple[FastAPI, ASGIApp, ASGIApp]:
+    """The DUO service wired to the DUO simulator and the BRP simulator in-process (no
+    network: httpx clients on the simulators' ASGI apps), both knowing one demo person."""
     simulator = DuoSimulator()
+    brp = BrpSimulator(bron=brp_van_duo_simulator(simulator))
+    brp.ken_persoon(
+        DEMO_DUO_BSN,
+        BrpInschrijving(
+            voornamen="Demo",
+            geslachtsnaam="DUO-inburgeraar",
+            geboortedatum=dt.date(1990, 1, 1),
+            gemeente_van_inschrijving=DEMO_GEMEENTE,
+            datum_inschrijving_in_gemeente=dt.date.today() - dt.timedelta(days=7),
+        ),
+    )
     simulator.ken_persoon(
         DEMO_DUO_BSN,
         Persoon(
@@ -67,8 +92,11 @@ def create_duo_chain(settings: PlatformSettings) -> tuple[FastAPI, ASGIApp]:
     simulator.oin_register = {
         oin: code.removeprefix("GM") for oin, code in duo_settings.duo_gemeente_oins.items()
     }
-    application, http = duo_bootstrap.build_simulated_application(duo_settings, simulator)
-    return create_duo(duo_settings, application), http.app
+    brp_client, brp_http = duo_bootstrap.build_simulated_brp(brp)
+    application, http = duo_bootstrap.build_simulated_application(
+        duo_settings, simulator, brp=brp_client
+    )
+    return create_duo(duo_settings, application), http.app, brp_http.app
 
 
 def build_backbone(settings: PlatformSettings, apps: dict[str, FastAPI]) -> BackgroundLoop:
@@ -95,7 +123,7 @@ def build_backbone(settings: PlatformSettings, apps: dict[str, FastAPI]) -> Back
 
 def create_platform(settings: PlatformSettings) -> FastAPI:
     apps = {name: factory(settings) for name, factory in SERVICES.items()}
-    apps["duo"], duo_simulator = create_duo_chain(settings)
+    apps["duo"], duo_simulator, brp_simulator = create_duo_chain(settings)
     # The read models: mounted at /projections, reading the three services' logs.
     apps["projections"] = create_projections(
         ProjectionsSettings(**{**settings.model_dump(), "platform_mode": "embedded"}),
@@ -134,6 +162,8 @@ def create_platform(settings: PlatformSettings) -> FastAPI:
         platform.mount(f"/{name}", app)
     # DUO's side, for the demo: the simulator answers at /duo-simulator/v1 as DUO would.
     platform.mount("/duo-simulator", duo_simulator)
+    # The BRP's side: the BRP simulator answers POST /brp-simulator/personen.
+    platform.mount("/brp-simulator", brp_simulator)
     platform.state.services = apps
     platform.state.backbone = backbone
     return platform

@@ -14,10 +14,12 @@ from eventsourcing.application import AggregateNotFoundError
 from services.duo.client import DuoClient, DuoFout, DuoOnbereikbaar, PIPMelding
 from services.duo.client import TijdelijkeVrijstelling as DuoTijdelijkeVrijstelling
 from services.duo.domainmodel import (
+    SIGNALEN,
     Afhandelstatus,
     AfrondingMelding,
     Doelgroepwijziging,
     DUONotificatie,
+    DuoSignaal,
     EindeTijdelijkeVrijstelling,
     Examenresultaat,
     Inburgeringsplicht,
@@ -26,6 +28,7 @@ from services.duo.domainmodel import (
     Leerbaarheidstoetsresultaat,
     MeldingStatus,
     PlichtBeeindigd,
+    PlichtVoldaan,
     TijdelijkeVrijstelling,
     VorigeGemeente,
     koppeling_id,
@@ -38,6 +41,7 @@ from services.duo.rules import (
     check_bron_is_duo,
     check_doel,
     check_vorige_gemeente_van_duo,
+    inschrijving_in_gemeente,
     laatste_dag,
 )
 from shared.application import GemeenteApplication
@@ -46,14 +50,25 @@ from shared.domain import ConcurrencyConflict, DomainError, NotFound, as_dict
 
 @dataclass(frozen=True)
 class BrpPersoon:
+    """`gemeente_van_inschrijving`: the BRP's CBS code (GM0222) of the gemeente the person
+    is registered in, since `datum_inschrijving_in_gemeente`."""
+
     naam: str
     geboortedatum: dt.date
+    datum_inschrijving_in_gemeente: dt.date | None = None
+    gemeente_van_inschrijving: str | None = None
 
 
 class Brp(Protocol):
-    """Naam and geboortedatum, which DUO does not give (BRP, Haal Centraal Personen)."""
+    """Naam, geboortedatum and the date of registration in the gemeente, which DUO does not
+    give (BRP API Personen, services/duo/brp.py). None: the BRP does not know the person.
+    Raises `BrpOnbereikbaar` when the BRP cannot answer."""
 
     def persoon(self, bsn: str) -> BrpPersoon | None: ...
+
+
+class BrpOnbereikbaar(Exception):
+    """The BRP refused the request or did not answer (after the retries)."""
 
 
 class GeenBrp:
@@ -157,9 +172,13 @@ class DuoApplication(GemeenteApplication):
                 nieuw = self._inburgeringstermijn(notificatie)
             elif notificatie.status == Afhandelstatus.LEVENSGEBEURTENIS_OP_TE_HALEN:
                 nieuw = self._levensgebeurtenis(notificatie)
+            elif notificatie.status == Afhandelstatus.PLICHT_VOLDAAN_OP_TE_HALEN:
+                nieuw = self._plicht_voldaan(notificatie)
+            elif notificatie.status == Afhandelstatus.SIGNAAL_VOOR_KLANTREGISSEUR:
+                nieuw = self._signaal(notificatie)
             else:
                 return notificatie.status
-        except (DuoOnbereikbaar, DuoFout, OphalenOnmogelijk) as e:
+        except (DuoOnbereikbaar, DuoFout, BrpOnbereikbaar, OphalenOnmogelijk) as e:
             notificatie.ophalen_mislukt(f"{type(e).__name__}: {e}")
         self.save(notificatie, *nieuw)
         return notificatie.status
@@ -206,6 +225,11 @@ class DuoApplication(GemeenteApplication):
                 gedetailleerde_doelgroep=plicht.gedetailleerde_doelgroep,
                 datum_start_inburgeringsplicht=plicht.begindatum,
                 datum_kennisgeving=plicht.datum_kennisgeving,
+                datum_inschrijving_in_gemeente=inschrijving_in_gemeente(
+                    persoon.gemeente_van_inschrijving,
+                    persoon.datum_inschrijving_in_gemeente,
+                    notificatie.gemeente,
+                ),
             ),
         ]
 
@@ -319,6 +343,68 @@ class DuoApplication(GemeenteApplication):
             )
         notificatie.markeer_verwerkt(f"{code}: opgehaald bij DUO")
         return [nieuw]
+
+    def _plicht_voldaan(self, notificatie: DUONotificatie) -> list[Any]:
+        """SS106/SS107/SS108: DUO's redenGeenInburgeringsplicht must say the obligation was
+        met as the gebeurtenis says, with its last day; SS108 also DUO's grond (Ontheffing
+        API). Anything else is a visible failure and nothing is published."""
+        code = notificatie.gebeurtenis_id
+        koppeling = self._gekoppeld(notificatie)
+        plicht = self._client().inburgeringsplicht(notificatie.gemeente, koppeling.bsn)
+        if plicht is None:
+            raise OphalenOnmogelijk("DUO kent geen inburgeringsplicht voor deze persoon")
+        verwacht = VOLDAAN_REDEN[code]
+        if plicht.inburgeringsplichtig or plicht.reden_geen_inburgeringsplicht != verwacht:
+            raise OphalenOnmogelijk(
+                f"{code} maar DUO's redenGeenInburgeringsplicht is "
+                f"{plicht.reden_geen_inburgeringsplicht!r}"
+            )
+        if plicht.einddatum is None:
+            raise OphalenOnmogelijk("DUO gaf geen einddatum van de inburgeringsplicht")
+        grond = None
+        if code == "SS108":
+            ontheffing = self._client().gehele_ontheffing(notificatie.gemeente, koppeling.bsn)
+            if ontheffing is None:
+                raise OphalenOnmogelijk("DUO kent geen toegekende gehele ontheffing")
+            grond = ontheffing.grond
+        notificatie.markeer_verwerkt(f"{code}: opgehaald bij DUO")
+        return [
+            PlichtVoldaan(
+                gemeente=notificatie.gemeente,
+                notificatie_id=notificatie.id,
+                gebeurtenis_id=code,
+                inburgeraar_id=koppeling.inburgeraar_id,
+                reden=verwacht,
+                datum=plicht.einddatum,
+                ontheffingsgrond=grond,
+            )
+        ]
+
+    def _signaal(self, notificatie: DUONotificatie) -> list[Any]:
+        """An attentiesignaal or a verzoek's outcome: a signal for the inburgeraar's
+        klantregisseur. A person not (yet) known here stays te verwerken."""
+        koppeling = self._gekoppeld(notificatie)
+        omschrijving, actie = SIGNALEN[notificatie.gebeurtenis_id]
+        notificatie.markeer_verwerkt(f"{notificatie.gebeurtenis_id}: signaal aan klantregisseur")
+        return [
+            DuoSignaal(
+                gemeente=notificatie.gemeente,
+                notificatie_id=notificatie.id,
+                gebeurtenis_id=notificatie.gebeurtenis_id,
+                inburgeraar_id=koppeling.inburgeraar_id,
+                omschrijving=omschrijving,
+                actie=actie,
+                datum=_lokale_datum(notificatie.registratie_datum_tijd),
+            )
+        ]
+
+    def _gekoppeld(self, notificatie: DUONotificatie) -> Koppeling:
+        if notificatie.bsn is None:
+            raise OphalenOnmogelijk("Notificatie zonder BSN: DUO's APIs vragen een BSN")
+        koppeling = self._koppeling(notificatie.gemeente, f"bsn:{notificatie.bsn}")
+        if koppeling is None:
+            raise OphalenOnmogelijk("Geen inburgeraar met dit BSN in deze gemeente")
+        return koppeling
 
     def _laatste_tijdelijke_vrijstelling(
         self, gemeente: str, bsn: str
@@ -684,6 +770,10 @@ class DuoApplication(GemeenteApplication):
             if n.status in (Afhandelstatus.OPGESLAGEN_NIET_VERWERKT, Afhandelstatus.OPHALEN_MISLUKT)
         ]
 
+    def signalen(self, *, gemeenten: Collection[str]) -> list[dict[str, Any]]:
+        """DUO's signals for the klantregisseur (DuoSignaalOntvangen), per inburgeraar."""
+        return [{"id": s.id, **as_dict(s)} for s in self._alle(DuoSignaal, gemeenten)]
+
     def _meldingen(self, gemeenten: Collection[str]) -> list[PIPMeldingAggregate]:
         return self._alle(PIPMeldingAggregate, gemeenten)
 
@@ -725,6 +815,14 @@ class DuoApplication(GemeenteApplication):
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
+# DUO Gebeurtenissen "Inburgeringsplicht voldaan": the RedenGeenInburgeringsplicht each
+# gebeurtenis comes with (Inburgeringsplicht API).
+VOLDAAN_REDEN = {
+    "SS106": "Inburgeringsplicht voldaan",
+    "SS107": "Volledige vrijstelling",
+    "SS108": "Volledige ontheffing",
+}
+
 # DUO Gebeurtenissen: the Doelgroepindeling each doelgroep change leads to.
 DOELGROEP_NA = {"SS124": "Gezinsmigrant en overige migrant", "SS125": "Asielstatushouder"}
 
@@ -747,13 +845,16 @@ def _duo_datum(waarde: Any) -> dt.date:
         raise OphalenOnmogelijk(f"DUO gaf geen geldige datum: {waarde!r}") from e
 
 
-A = TypeVar("A", DUONotificatie, PIPMeldingAggregate, AfrondingMelding, Inburgeringstermijn)
+A = TypeVar(
+    "A", DUONotificatie, PIPMeldingAggregate, AfrondingMelding, Inburgeringstermijn, DuoSignaal
+)
 
 _CREATED: dict[type, str] = {
     DUONotificatie: "DUONotificatieOntvangen",
     Inburgeringstermijn: "InburgeringstermijnOntvangen",
     PIPMeldingAggregate: "PIPMeldingAangemaakt",
     AfrondingMelding: "AfrondingMeldingAangemaakt",
+    DuoSignaal: "DuoSignaalOntvangen",
 }
 
 

@@ -193,6 +193,14 @@ class Inburgeringsplicht:
 
 
 @dataclass(frozen=True)
+class GeheleOntheffing:
+    """DUO Ontheffing API, GeheleOntheffing granted: DUO's grond (BIO, MED)."""
+
+    grond: str
+    datum_oordeel: dt.date | None
+
+
+@dataclass(frozen=True)
 class TijdelijkeVrijstelling:
     """DUO Vrijstelling API, TijdelijkeVrijstelling: a granted one (oordeel Toekenning)."""
 
@@ -362,6 +370,22 @@ class DuoClient:
             if (tijdelijk := vrijstelling.get("TijdelijkeVrijstelling"))
             and tijdelijk.get("oordeel") == "Toekenning"
         ]
+
+    def gehele_ontheffing(self, gemeente: str, bsn: str) -> GeheleOntheffing | None:
+        """DUO Ontheffing API: GET .../ontheffingen, the last granted GeheleOntheffing (SS108);
+        none known (404) is None."""
+        response = self._verzoek("GET", f"/personen/{bsn}/ontheffingen", gemeente=gemeente)
+        if response.status_code == 404:
+            return None
+        if response.status_code != 200:
+            raise DuoFout(response.status_code, _foutteksten(response))
+        toegekend = [
+            GeheleOntheffing(grond=geheel["grond"], datum_oordeel=_datum(geheel["datumOordeel"]))
+            for ontheffing in response.json()
+            if (geheel := ontheffing.get("GeheleOntheffing"))
+            and geheel.get("oordeel") == "Toekenning"
+        ]
+        return toegekend[-1] if toegekend else None
 
     def inburgeringstermijn(self, gemeente: str, bsn: str) -> Inburgeringstermijn | None:
         """DUO Inburgeringstermijn API: GET .../inburgeringstermijn and .../historie; None

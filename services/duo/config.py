@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import NoDecode
 
 from shared.config import DEMO_GEMEENTE, PlatformSettings
@@ -50,6 +50,21 @@ class DuoSettings(PlatformSettings):
         "Required in production.",
     )
 
+    brp_base_url: str | None = Field(
+        None,
+        description="Base URL of the BRP API Personen (Haal Centraal, contracts/brp), the "
+        "part before /personen. Absent: no BRP, a registration from DUO waits, visible, for "
+        "naam and geboortedatum.",
+    )
+    brp_api_key: SecretStr | None = Field(
+        None,
+        description="Key sent as header X-API-KEY to the BRP API. Required in production "
+        "when BRP_BASE_URL is set; no default.",
+    )
+    brp_max_pogingen: int = Field(3, ge=1, description="Attempts per BRP request.")
+    brp_backoff_seconden: float = Field(0.5, ge=0, description="First wait; doubles.")
+    brp_timeout_seconden: float = Field(10.0, gt=0, description="Seconds a BRP request may take.")
+
     @field_validator("duo_gemeente_oins", mode="before")
     @classmethod
     def _pairs(cls, value: Any) -> Any:
@@ -75,4 +90,6 @@ class DuoSettings(PlatformSettings):
             if self.environment == "production":
                 raise ValueError("DUO_GEMEENTE_OINS must be set when ENVIRONMENT=production")
             self.duo_gemeente_oins = {DEVELOPMENT_GEMEENTE_OIN: DEMO_GEMEENTE}
+        if self.brp_base_url and self.brp_api_key is None and self.environment == "production":
+            raise ValueError("BRP_API_KEY must be set when BRP_BASE_URL is set in production")
         return self

@@ -31,6 +31,8 @@ class Afhandelstatus(StrEnum):
     LEERBAARHEIDSTOETS_OP_TE_HALEN = "leerbaarheidstoets_op_te_halen"
     LEVENSGEBEURTENIS_OP_TE_HALEN = "levensgebeurtenis_op_te_halen"
     OPHALEN_MISLUKT = "ophalen_mislukt"
+    PLICHT_VOLDAAN_OP_TE_HALEN = "plicht_voldaan_op_te_halen"
+    SIGNAAL_VOOR_KLANTREGISSEUR = "signaal_voor_klantregisseur"
 
 
 @dataclass(frozen=True)
@@ -53,10 +55,104 @@ TERMIJN_ONTBREEKT = ("inburgeraarId", "startdatum", "einddatum", "verlengingsgro
 # The life events name the person only; what happened and since when is at DUO's APIs.
 LEVEN_ONTBREEKT = ("inburgeraarId", "reden", "datum")
 
+SIGNAAL = Afhandelstatus.SIGNAAL_VOOR_KLANTREGISSEUR
+# A signal names the person by BSN; the klantregisseur's view needs the inburgeraar.
+SIGNAAL_ONTBREEKT = ("inburgeraarId",)
+# The gebeurtenissen that change nothing the platform decides itself: the klantregisseur
+# gets a signal with what to do (Gebeurtenissen.md "Verzoeken inburgeraar";
+# Attentiesignalen.md). code -> (omschrijving, actie voor de klantregisseur).
+SIGNALEN: dict[str, tuple[str, str]] = {
+    "SS112": (
+        "Verzoek verlenging ingediend",
+        "Geef DUO zo nodig de verrichte inspanningen en resultaten door voor de beoordeling",
+    ),
+    "SS113": (
+        "Verzoek verlenging afgewezen",
+        "Bespreek met de inburgeraar hoe de termijn gehaald wordt; de termijn blijft staan",
+    ),
+    "SS114": (
+        "Verzoek gehele vrijstelling afgewezen",
+        "De inburgeringsplicht loopt door: bespreek het traject met de inburgeraar",
+    ),
+    "SS115": (
+        "Verzoek tijdelijke vrijstelling afgewezen",
+        "De inburgeringsplicht loopt door: bespreek het traject met de inburgeraar",
+    ),
+    "SS116": (
+        "Verzoek gedeeltelijke vrijstelling afgewezen",
+        "Alle onderdelen blijven: controleer of het PIP nog past",
+    ),
+    "SS117": (
+        "Verzoek gedeeltelijke vrijstelling toegekend",
+        "Haal de vrijstelling op bij DUO (Vrijstelling API), registreer die in het PIP en "
+        "herzie het PIP zo nodig",
+    ),
+    "SS118": (
+        "Verzoek ontheffing afgewezen",
+        "De inburgeringsplicht loopt door: bespreek het traject met de inburgeraar",
+    ),
+    "SS119": (
+        "Verzoek gedeeltelijke ontheffing toegekend",
+        "Registreer de ontheffing (Ontheffing API) in het PIP en herzie het PIP zo nodig",
+    ),
+    "SS122": (
+        "Vertrokken naar andere gemeente",
+        "Geef de verrichte inspanningen en resultaten door aan DUO voor zover nog niet gedaan",
+    ),
+    "SS123": (
+        "Vertrokken uit Nederland",
+        "Geef de verrichte inspanningen en resultaten door aan DUO voor zover nog niet gedaan",
+    ),
+    "SS126": (
+        "Na 10 weken nog geen leerroute vastgesteld",
+        "Stel het PIP met de leerroute zo snel mogelijk vast en meld het bij DUO",
+    ),
+    "SS127": (
+        "Nog geen inburgeringsaanbod ontvangen (asielmigrant met leerroute)",
+        "Doe het inburgeringsaanbod en geef de inschrijving bij de instelling door aan DUO",
+    ),
+    "SS132": (
+        "Opleidingscontract ontvangen, nog geen PIP",
+        "Stel het PIP vast en meld het bij DUO",
+    ),
+    "SS133": (
+        "Opleidingscontract met taalniveau niet conform de leerroute",
+        "Neem contact op met de inburgeraar en de instelling; herzie het PIP zo nodig",
+    ),
+    "SS135": (
+        "Opleidingscontract met te hoog taalniveau (Z-route)",
+        "Neem contact op met de inburgeraar en de instelling; herzie het PIP zo nodig",
+    ),
+    "SS136": (
+        "Opleidingscontract voor taalschakeltraject, geen onderwijsroute",
+        "Neem contact op met de inburgeraar; herzie het PIP zo nodig (onderwijsroute)",
+    ),
+    "SS137": (
+        "Persoon is aangemeld voor de leerbaarheidstoets",
+        "Plan de brede intake rond de toets; de uitslag volgt met SS131",
+    ),
+    "SS140": (
+        "Advies gevraagd over ontheffing wegens bijzondere individuele omstandigheden",
+        "Geef DUO advies over het verzoek om ontheffing (BIO)",
+    ),
+    "SS141": (
+        "Z-route voldaan: tekst voor het certificaat beschikbaar",
+        "Download de certificaattekst in het DUO-portaal en reik het certificaat uit",
+    ),
+    "SS142": (
+        "Niet-vrijstellende opleiding beëindigd wegens uitschrijving",
+        "Neem contact op met de inburgeraar en herzie het PIP zo nodig",
+    ),
+}
+
 # Source: contracts/duo/Gebeurtenissen/Gebeurtenissen.md and Attentiesignalen.md.
 AFHANDELINGEN: dict[str, Afhandeling] = {
     code: Afhandeling(omschrijving, status, opdracht, api, ontbrekend)
     for code, omschrijving, status, opdracht, api, ontbrekend in [
+        *(
+            (code, omschrijving, SIGNAAL, actie, (), SIGNAAL_ONTBREEKT)
+            for code, (omschrijving, actie) in SIGNALEN.items()
+        ),
         (
             "SS101",
             "Persoon is inburgeringsplichtig",
@@ -134,7 +230,7 @@ AFHANDELINGEN: dict[str, Afhandeling] = {
         (
             "SS106",
             "Diploma behaald",
-            NIET_VERWERKT,
+            Afhandelstatus.PLICHT_VOLDAAN_OP_TE_HALEN,
             "pip: voldoe (grond diploma)",
             ("Inburgeringsplicht",),
             ("pipId", "datumVoldaan"),
@@ -142,7 +238,7 @@ AFHANDELINGEN: dict[str, Afhandeling] = {
         (
             "SS107",
             "Gehele vrijstelling toegekend",
-            NIET_VERWERKT,
+            Afhandelstatus.PLICHT_VOLDAAN_OP_TE_HALEN,
             "pip: verleen_vrijstelling (geheel)",
             ("Inburgeringsplicht", "Vrijstelling"),
             ("pipId", "reden", "datumOordeel"),
@@ -150,7 +246,7 @@ AFHANDELINGEN: dict[str, Afhandeling] = {
         (
             "SS108",
             "Gehele ontheffing toegekend",
-            NIET_VERWERKT,
+            Afhandelstatus.PLICHT_VOLDAAN_OP_TE_HALEN,
             "pip: verleen_ontheffing (geheel)",
             ("Inburgeringsplicht", "Ontheffing"),
             ("pipId", "grond", "datumOordeel"),
@@ -210,14 +306,6 @@ AFHANDELINGEN: dict[str, Afhandeling] = {
             "intake: beeindig_tijdelijke_vrijstelling (traject en termijn hervat)",
             ("Inburgeringsplicht", "Vrijstelling"),
             LEVEN_ONTBREEKT,
-        ),
-        (
-            "SS126",
-            "Na 10 weken nog geen leerroute (attentiesignaal)",
-            NIET_VERWERKT,
-            "pip: signaal aan de klantregisseur",
-            (),
-            ("pipId",),
         ),
         (
             "SS199",
@@ -382,11 +470,12 @@ class Inburgeringsplicht(GemeenteAggregate):
 
     class InburgeringsplichtOntvangen(GemeenteAggregate.Created):
         """v2 (contract and stored shape) carries DUO's kennisgeving, from which the ten
-        weeks for the PIP run (art. 5.3 Besluit inburgering 2021)."""
+        weeks for the PIP run (art. 5.3 Besluit inburgering 2021); v3 the BRP's date of
+        registration in the gemeente, when the ten weeks run from it if later."""
 
         cloudevent_type: ClassVar[str] = contract.INBURGERINGSPLICHT_ONTVANGEN
-        contract_version = 2
-        class_version = 2
+        contract_version = 3
+        class_version = 3
         persoonsgegevens: ClassVar[frozenset[str]] = frozenset({"bsn", "naam", "geboortedatum"})
         gemeente: str
         notificatie_id: UUID
@@ -398,10 +487,15 @@ class Inburgeringsplicht(GemeenteAggregate):
         gedetailleerde_doelgroep: str | None
         datum_start_inburgeringsplicht: dt.date
         datum_kennisgeving: dt.date | None
+        datum_inschrijving_in_gemeente: dt.date | None
 
         @staticmethod
         def upcast_v1_v2(state: dict[str, Any]) -> None:
             state["datum_kennisgeving"] = None
+
+        @staticmethod
+        def upcast_v2_v3(state: dict[str, Any]) -> None:
+            state["datum_inschrijving_in_gemeente"] = None
 
     @staticmethod
     def create_id(notificatie_id: UUID, **_: Any) -> UUID:
@@ -421,6 +515,7 @@ class Inburgeringsplicht(GemeenteAggregate):
         gedetailleerde_doelgroep: str | None,
         datum_start_inburgeringsplicht: dt.date,
         datum_kennisgeving: dt.date | None,
+        datum_inschrijving_in_gemeente: dt.date | None = None,
     ) -> None:
         self.gemeente = gemeente
         self.notificatie_id = notificatie_id
@@ -432,6 +527,7 @@ class Inburgeringsplicht(GemeenteAggregate):
         self.gedetailleerde_doelgroep = gedetailleerde_doelgroep
         self.datum_start_inburgeringsplicht = datum_start_inburgeringsplicht
         self.datum_kennisgeving = datum_kennisgeving
+        self.datum_inschrijving_in_gemeente = datum_inschrijving_in_gemeente
 
 
 class Inburgeringstermijn(GemeenteAggregate):
@@ -757,6 +853,85 @@ class Leerbaarheidstoetsresultaat(GemeenteAggregate):
         self.behaalde_score = behaalde_score
         self.benodigde_score = benodigde_score
         self.datum_afname = datum_afname
+
+
+class PlichtVoldaan(GemeenteAggregate):
+    """What DUO's Inburgeringsplicht API said after SS106 (diploma), SS107 (gehele
+    vrijstelling) or SS108 (gehele ontheffing): redenGeenInburgeringsplicht and the last
+    day, and for SS108 the grond from the Ontheffing API. One per notificatie."""
+
+    class InburgeringsplichtVoldaanOntvangen(GemeenteAggregate.Created):
+        cloudevent_type: ClassVar[str] = contract.INBURGERINGSPLICHT_VOLDAAN_ONTVANGEN
+        gemeente: str
+        notificatie_id: UUID
+        gebeurtenis_id: str
+        inburgeraar_id: UUID
+        reden: str  # DUO's RedenGeenInburgeringsplicht
+        datum: dt.date
+        ontheffingsgrond: str | None  # DUO's OntheffingsgrondInburgering (SS108): BIO, MED
+
+    @staticmethod
+    def create_id(notificatie_id: UUID, **_: Any) -> UUID:
+        return uuid.uuid5(notificatie_id, "inburgeringsplicht-voldaan")
+
+    @event(InburgeringsplichtVoldaanOntvangen)
+    def __init__(
+        self,
+        *,
+        gemeente: str,
+        notificatie_id: UUID,
+        gebeurtenis_id: str,
+        inburgeraar_id: UUID,
+        reden: str,
+        datum: dt.date,
+        ontheffingsgrond: str | None,
+    ) -> None:
+        self.gemeente = gemeente
+        self.notificatie_id = notificatie_id
+        self.gebeurtenis_id = gebeurtenis_id
+        self.inburgeraar_id = inburgeraar_id
+        self.reden = reden
+        self.datum = datum
+        self.ontheffingsgrond = ontheffingsgrond
+
+
+class DuoSignaal(GemeenteAggregate):
+    """A gebeurtenis that asks the klantregisseur to act (SIGNALEN): what DUO said and what
+    to do, for the inburgeraar it concerns. One per notificatie."""
+
+    class DuoSignaalOntvangen(GemeenteAggregate.Created):
+        cloudevent_type: ClassVar[str] = contract.DUO_SIGNAAL_ONTVANGEN
+        gemeente: str
+        notificatie_id: UUID
+        gebeurtenis_id: str
+        inburgeraar_id: UUID
+        omschrijving: str
+        actie: str
+        datum: dt.date
+
+    @staticmethod
+    def create_id(notificatie_id: UUID, **_: Any) -> UUID:
+        return uuid.uuid5(notificatie_id, "duo-signaal")
+
+    @event(DuoSignaalOntvangen)
+    def __init__(
+        self,
+        *,
+        gemeente: str,
+        notificatie_id: UUID,
+        gebeurtenis_id: str,
+        inburgeraar_id: UUID,
+        omschrijving: str,
+        actie: str,
+        datum: dt.date,
+    ) -> None:
+        self.gemeente = gemeente
+        self.notificatie_id = notificatie_id
+        self.gebeurtenis_id = gebeurtenis_id
+        self.inburgeraar_id = inburgeraar_id
+        self.omschrijving = omschrijving
+        self.actie = actie
+        self.datum = datum
 
 
 class Koppeling(GemeenteAggregate):

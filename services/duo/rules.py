@@ -392,3 +392,18 @@ def check_vorige_gemeente_van_duo(gemeentecode: str, gemeente: str) -> str:
 def check_niet_gemeld(gemeld: bool, wat: str) -> None:
     if gemeld:
         raise PIPAlGemeld(f"{wat} is al bij DUO gemeld")
+
+
+# --- The BRP's registration date: the other start of the ten weeks ----------------------
+
+
+def inschrijving_in_gemeente(
+    gemeente_van_inschrijving: str | None, datum: dt.date | None, gemeente: str
+) -> dt.date | None:
+    """The BRP's datumInschrijvingInGemeente counts for the ten weeks to the PIP only when
+    it is the registration in this gemeente (art. 5.3 lid 1 Besluit inburgering 2021:
+    "inschrijving ... in de basisregistratie personen als ingezetene van die gemeente");
+    a registration elsewhere (not yet moved in) is no date for this gemeente."""
+    if gemeente_van_inschrijving != gemeente:
+        return None
+    return datum

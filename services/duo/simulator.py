@@ -33,6 +33,7 @@ INBURGERINGSTERMIJN_SPEC = CONTRACTS / "Inburgeringstermijn" / "openapi.yml"
 LEERBAARHEIDSTOETS_SPEC = CONTRACTS / "Leerbaarheidstoets" / "openapi.yml"
 MAP_PVT_SPEC = CONTRACTS / "MAP-PVT-Zroute" / "openapi.yml"
 VRIJSTELLING_SPEC = CONTRACTS / "Vrijstelling" / "openapi.yml"
+ONTHEFFING_SPEC = CONTRACTS / "Ontheffing" / "openapi.yml"
 BASISPAD = "/v1"  # DUO README: Basis pad URI (major version), not in the specs
 
 # DUO's leerroute codes (PIP API, Leerroute): B1-route, onderwijsroute, Z-route.
@@ -93,6 +94,7 @@ class Persoon:
     doelgroep_historie: list[dict[str, Any]] = field(default_factory=list)
     # Vrijstelling API: DUO's Vrijstelling objects (TijdelijkeVrijstelling INS/OPL, ...).
     vrijstellingen: list[dict[str, Any]] = field(default_factory=list)
+    ontheffingen: list[dict[str, Any]] = field(default_factory=list)
     # Not DUO's: the BRP's (naam, geboortedatum), served by `SimulatorBrp` for the demo.
     naam: str | None = None
     geboortedatum: dt.date | None = None
@@ -141,6 +143,23 @@ class DuoSimulator:
         """The obligation ended (SS110, SS111): indicator false, its last day, DUO's reden."""
         persoon = self.personen[bsn]
         persoon.einddatum_plicht, persoon.reden_geen_plicht = einddatum, reden
+
+    def voldoe_plicht(
+        self, bsn: str, reden: str, einddatum: dt.date, ontheffingsgrond: str | None = None
+    ) -> None:
+        """SS106/SS107/SS108: the obligation met (Inburgeringsplicht voldaan, Volledige
+        vrijstelling, Volledige ontheffing); a gehele ontheffing also in the Ontheffing API."""
+        self.trek_plicht_in(bsn, reden, einddatum)
+        if ontheffingsgrond is not None:
+            self.personen[bsn].ontheffingen.append(
+                {
+                    "GeheleOntheffing": {
+                        "oordeel": "Toekenning",
+                        "datumOordeel": einddatum.isoformat(),
+                        "grond": ontheffingsgrond,
+                    }
+                }
+            )
 
     def verleen_tijdelijke_vrijstelling(
         self, bsn: str, reden: str, startdatum: dt.date, op: dt.date
@@ -427,6 +446,17 @@ def create_app(simulator: DuoSimulator | None = None) -> FastAPI:
         if persoon is None or not persoon.vrijstellingen:
             return antwoord(404, bericht_id)
         return antwoord(200, bericht_id, persoon.vrijstellingen)
+
+    @router.get("/personen/{bsn}/ontheffingen")
+    async def get_ontheffingen(bsn: str, request: Request) -> Response:
+        pattern = "/personen/{bsn}/ontheffingen"
+        bericht_id, fout = await binnenkomst(request, ONTHEFFING_SPEC, pattern, bsn)
+        if fout is not None:
+            return fout
+        persoon = sim.personen.get(bsn)
+        if persoon is None or not persoon.ontheffingen:
+            return antwoord(404, bericht_id)
+        return antwoord(200, bericht_id, persoon.ontheffingen)
 
     async def put_afronding(onderdeel: str, bsn: str, request: Request) -> Response:
         pattern = f"/personen/{{bsn}}/{onderdeel}"

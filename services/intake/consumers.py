@@ -112,6 +112,7 @@ class IntakeDuoPolicy:
             ce_type
             in (
                 duo_contract.INBURGERINGSPLICHT_ONTVANGEN,
+                duo_contract.INBURGERINGSPLICHT_ONTVANGEN_V2,
                 duo_contract.INBURGERINGSPLICHT_ONTVANGEN_V1,
                 duo_contract.LEERBAARHEIDSTOETSRESULTAAT_ONTVANGEN,
                 duo_contract.VORIGE_GEMEENTE_ONTVANGEN,
@@ -224,6 +225,8 @@ class IntakeDuoPolicy:
             geboortedatum = dt.date.fromisoformat(data["geboortedatum"])
             start = dt.date.fromisoformat(data["datumStartInburgeringsplicht"])
             kennisgeving = _datum(data.get("datumKennisgeving"))
+            # v3: the BRP's registration in this gemeente, the later start of the ten weeks.
+            inschrijving = _datum(data.get("datumInschrijvingInGemeente"))
         except (KeyError, ValueError) as e:
             raise OnleesbaarBericht(f"{cloudevent['type']} {cloudevent['id']}: {e!r}") from e
         try:
@@ -236,7 +239,7 @@ class IntakeDuoPolicy:
                 geboortedatum=geboortedatum,
                 adres=None,
                 datum_start_inburgeringsplicht=start,
-                vestigingsdatum=None,
+                vestigingsdatum=inschrijving,
                 gemeenten=[gemeente],
                 datum_kennisgeving=kennisgeving,
             )

@@ -419,6 +419,13 @@ class PipApplication(TermijnApplication):
             pip_id, gemeenten, verwachte_versie, lambda t: t.voldoe(grond=grond, datum=datum)
         )
 
+    def neem_diploma_van_duo_over(
+        self, pip_id: UUID, *, gemeenten: Collection[str], datum: dt.date
+    ) -> Overzicht:
+        return self._wijzig(
+            pip_id, gemeenten, None, lambda t: t.neem_diploma_van_duo_over(datum=datum)
+        )
+
     # --- The PIP as a beschikking: bekendmaking and bezwaar (Awb) -----------------------
 
     def verzend(

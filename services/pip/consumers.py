@@ -22,6 +22,8 @@ from services.pip.rules import (
     InburgeringsplichtAlVoldaan,
     Leerroute,
     Niveau,
+    Omvang,
+    OntheffingGrond,
     PIPAlVastgesteld,
     RedenBeeindiging,
     TrajectBestaatAl,
@@ -141,11 +143,18 @@ class DuoExamenPolicy:
         self.application = application
 
     def handles(self, ce_type: str) -> bool:
-        return ce_type == duo_contract.EXAMENRESULTAAT_ONTVANGEN or ce_type in DUO_TERMIJN
+        return (
+            ce_type == duo_contract.EXAMENRESULTAAT_ONTVANGEN
+            or ce_type in DUO_TERMIJN
+            or ce_type == duo_contract.INBURGERINGSPLICHT_VOLDAAN_ONTVANGEN
+        )
 
     def handle(self, cloudevent: dict[str, Any]) -> None:
         if cloudevent["type"] in DUO_TERMIJN:
             self._termijn(cloudevent)
+            return
+        if cloudevent["type"] == duo_contract.INBURGERINGSPLICHT_VOLDAAN_ONTVANGEN:
+            DuoVoldaanPolicy(self.application).handle(cloudevent)
             return
         vereist(cloudevent, "inburgeraarId", "onderdeel", "examendatum", "resultaat")
         data, gemeente = cloudevent["data"], cloudevent["gemeente"]
@@ -202,6 +211,56 @@ class DuoExamenPolicy:
                 data["inburgeraarId"],
                 gemeente,
             )
+
+
+# DUO Gebeurtenissen "Inburgeringsplicht voldaan": gebeurtenis -> the traject's command.
+VOLDAAN_DOOR_DUO = {
+    "SS106": "voldoe",  # diploma behaald
+    "SS107": "verleen_vrijstelling",  # gehele vrijstelling
+    "SS108": "verleen_ontheffing",  # gehele ontheffing
+}
+
+
+class DuoVoldaanPolicy:
+    """DUO says the obligation was met (InburgeringsplichtVoldaanOntvangen after SS106,
+    SS107, SS108) -> DUO's diploma taken over (DUO decides the exam was passed) or the
+    traject's gehele vrijstelling or
+    ontheffing, which end in InburgeringsplichtVoldaan. Already met: nothing changes."""
+
+    def __init__(self, application: PipApplication) -> None:
+        self.application = application
+
+    def handle(self, cloudevent: dict[str, Any]) -> None:
+        vereist(cloudevent, "inburgeraarId", "gebeurtenisId", "datum")
+        data, gemeente = cloudevent["data"], cloudevent["gemeente"]
+        opdracht = VOLDAAN_DOOR_DUO.get(data["gebeurtenisId"])
+        if opdracht is None:
+            raise OnleesbaarBericht(f"{cloudevent['type']} {cloudevent['id']}: gebeurtenisId")
+        pip_id = traject_id(gemeente, _uuid_uit(cloudevent, "inburgeraarId"))
+        datum = _datum_uit(cloudevent, "datum")
+        try:
+            if opdracht == "voldoe":
+                self.application.neem_diploma_van_duo_over(
+                    pip_id, gemeenten=[gemeente], datum=datum
+                )
+            elif opdracht == "verleen_vrijstelling":
+                self.application.verleen_vrijstelling(
+                    pip_id, gemeenten=[gemeente], omvang=Omvang.GEHEEL, datum_oordeel=datum
+                )
+            else:
+                try:
+                    grond = OntheffingGrond(data.get("ontheffingsgrond"))
+                except ValueError as e:
+                    raise OnleesbaarBericht(f"{cloudevent['type']} {cloudevent['id']}: {e}") from e
+                self.application.verleen_ontheffing(
+                    pip_id,
+                    gemeenten=[gemeente],
+                    omvang=Omvang.GEHEEL,
+                    grond=grond,
+                    datum_oordeel=datum,
+                )
+        except InburgeringsplichtAlVoldaan:
+            log.info("%s %s: obligation already met", cloudevent["type"], cloudevent["id"])
 
 
 # --- The whole life of the obligation ------------------------------------------------------

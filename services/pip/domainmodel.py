@@ -1968,6 +1968,13 @@ class Inburgeringstraject(GemeenteAggregate):
         rules.check_afgerond(self.ontbrekend_voor_afronding(), pip.leerroute)
         self._voldaan(grond=grond.value, datum=datum)
 
+    def neem_diploma_van_duo_over(self, *, datum: dt.date) -> None:
+        """DUO established that the inburgeringsexamen was passed (SS106): DUO's word meets
+        the obligation, whatever the gemeente's own records of the traject still lack."""
+        self._check_niet_voldaan()
+        rules.check_niet_in_toekomst(datum, today())
+        self._voldaan(grond=VoldaanGrond.DIPLOMA.value, datum=datum)
+
     class InburgeringsplichtVoldaan(GemeenteAggregate.Event):
         """v2 (published): its dates are dates (`format: date`)."""
 

@@ -19,6 +19,7 @@ from services.duo.simulator import (
     INBURGERINGSTERMIJN_SPEC,
     LEERBAARHEIDSTOETS_SPEC,
     MAP_PVT_SPEC,
+    ONTHEFFING_SPEC,
     PIP_SPEC,
     VRIJSTELLING_SPEC,
     DuoSimulator,
@@ -45,6 +46,7 @@ def _spec_en_patroon(path: str) -> tuple[Path, str]:
         (MAP_PVT_SPEC, "/personen/{bsn}/pvt"),
         (PIP_SPEC, "/personen/{bsn}/PIP"),
         (VRIJSTELLING_SPEC, "/personen/{bsn}/vrijstellingen"),
+        (ONTHEFFING_SPEC, "/personen/{bsn}/ontheffingen"),
     ):
         if path.endswith(patroon.removeprefix("/personen/{bsn}")):
             return spec_path, patroon

@@ -194,6 +194,12 @@ def test_every_gebeurtenis_known_or_not_is_stored_and_acknowledged(
         # The life of the obligation: fetched from the Inburgeringsplicht/Vrijstelling APIs.
         "SS110": "levensgebeurtenis_op_te_halen",
         "SS111": "levensgebeurtenis_op_te_halen",
+        # Obligation met: fetched from the Inburgeringsplicht (and Ontheffing) API.
+        "SS106": "plicht_voldaan_op_te_halen",
+        "SS107": "plicht_voldaan_op_te_halen",
+        "SS108": "plicht_voldaan_op_te_halen",
+        # An attentiesignaal: a signal for the inburgeraar's klantregisseur.
+        "SS126": "signaal_voor_klantregisseur",
     }
     assert stored["status"] == verwacht.get(code, "opgeslagen_niet_verwerkt")
     assert stored["opdracht"]

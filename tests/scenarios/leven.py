@@ -178,6 +178,11 @@ class Platform:
         [mount] = [r for r in self.app.routes if getattr(r, "path", "") == "/duo-simulator"]
         return mount.app.state.simulator  # type: ignore[attr-defined]
 
+    def brp_simulator(self) -> Any:
+        """The BRP simulator the embedded DUO service asks for naam and inschrijving."""
+        [mount] = [r for r in self.app.routes if getattr(r, "path", "") == "/brp-simulator"]
+        return mount.app.state.simulator  # type: ignore[attr-defined]
+
     def duo_notificatie(
         self, gebeurtenis_id: str, bsn: str, registratie: str, doel: str = DEVELOPMENT_GEMEENTE_OIN
     ) -> None:
